@@ -1,0 +1,100 @@
+"""One exception tree for copydesk; each stage raises only its own branch.
+
+    CopydeskError
+    ├── ConfigError            bad settings, durations, source definitions
+    ├── UsageError             a user asked for something that cannot be done (unknown source, …)
+    ├── DiscoverError          a feed, sitemap or front page could not be parsed
+    ├── FetchError             anything that stops a fetch from producing a page
+    │   ├── BlockedURLError    refused before connecting (SSRF guard, bad scheme)
+    │   ├── RobotsDisallowedError
+    │   ├── HTTPStatusError    the server answered with an error status
+    │   ├── TooManyRedirectsError
+    │   ├── BodyTooLargeError  the decompressed body passed the cap
+    │   ├── FetchTimeoutError
+    │   └── ConnectError       DNS failure, refused or reset connection, protocol error
+    ├── ExtractError           a page had no article text to extract
+    ├── StoreError             the database refused or failed
+    └── DiffError              two versions could not be compared
+"""
+
+from __future__ import annotations
+
+
+class CopydeskError(Exception):
+    """Base class of every error copydesk raises on purpose."""
+
+
+class ConfigError(CopydeskError):
+    """The configuration file, environment or a command-line option is invalid."""
+
+
+class UsageError(CopydeskError):
+    """The user asked for something that cannot be done, such as an unknown source."""
+
+
+class DiscoverError(CopydeskError):
+    """A feed, sitemap or front page could not be parsed into candidates."""
+
+
+class FetchError(CopydeskError):
+    """A fetch did not produce a page."""
+
+    reason = "fetch-error"
+
+
+class BlockedURLError(FetchError):
+    """The URL was refused before any connection: private address, bad scheme, bad host."""
+
+    reason = "blocked"
+
+
+class RobotsDisallowedError(FetchError):
+    """robots.txt disallows this URL for our user agent."""
+
+    reason = "robots-disallowed"
+
+
+class HTTPStatusError(FetchError):
+    """The server answered with an error status."""
+
+    reason = "http-status"
+
+    def __init__(self, message: str, *, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class TooManyRedirectsError(FetchError):
+    """More redirects than allowed, or a redirect loop."""
+
+    reason = "too-many-redirects"
+
+
+class BodyTooLargeError(FetchError):
+    """The decompressed body grew past the size cap (a gzip bomb ends here)."""
+
+    reason = "body-too-large"
+
+
+class FetchTimeoutError(FetchError):
+    """The server did not answer, or did not finish answering, in time."""
+
+    reason = "timeout"
+
+
+class ConnectError(FetchError):
+    """DNS failure, refused or reset connection, or a broken HTTP exchange."""
+
+    reason = "connect-error"
+
+
+class ExtractError(CopydeskError):
+    """The page held no article text that could be extracted."""
+
+
+class StoreError(CopydeskError):
+    """The database refused or failed an operation."""
+
+
+class DiffError(CopydeskError):
+    """Two versions could not be compared."""

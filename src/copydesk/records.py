@@ -1,0 +1,216 @@
+"""Plain records that cross stage boundaries; no behaviour beyond small derived values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class EndpointKind(StrEnum):
+    FEED = "feed"
+    SITEMAP = "sitemap"
+    FRONTPAGE = "frontpage"
+
+
+class CheckOutcome(StrEnum):
+    NEW_VERSION = "new-version"
+    TRIVIAL = "trivial"  # stored as a hidden version; does not reset the schedule
+    UNCHANGED = "unchanged"
+    NOT_MODIFIED = "not-modified"
+    ERROR = "error"
+    GONE = "gone"
+
+
+class ArticleStatus(StrEnum):
+    ACTIVE = "active"
+    RETIRED = "retired"
+    PAUSED = "paused"
+    HIDDEN = "hidden"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExtractRules:
+    """Per-source CSS selectors applied on top of the generic extractor."""
+
+    keep: tuple[str, ...] = ()
+    drop: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Source:
+    """A publication: where its articles are found and which URLs count as articles."""
+
+    name: str
+    include: tuple[str, ...] = ()  # regexes; an article URL must match one (when any are given)
+    exclude: tuple[str, ...] = ()  # regexes; an article URL matching one is dropped
+    extract_rules: ExtractRules = field(default_factory=ExtractRules)
+    id: int | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Endpoint:
+    """A feed, sitemap or front page that is polled for article links."""
+
+    url: str
+    kind: EndpointKind
+    source: str
+    id: int | None = None
+    next_poll_at: datetime | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    consecutive_errors: int = 0
+    last_error: str | None = None
+    last_polled_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Candidate:
+    """An article link found by discovery, with whatever the endpoint said about it."""
+
+    url: str
+    title: str | None = None
+    published_at: datetime | None = None
+    updated_at: datetime | None = None  # feed <updated> / sitemap <lastmod>: a hint that it changed
+    guid: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Page:
+    """What one fetch produced: the final URL, validators and the decoded body."""
+
+    url: str  # the URL asked for
+    final_url: str  # after redirects
+    status: int
+    fetched_at: datetime
+    body: bytes = b""
+    text: str = ""  # body decoded with the detected charset
+    encoding: str | None = None
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False  # a 304 answer to a conditional GET
+    elapsed: float = 0.0  # seconds
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Article:
+    """One extracted, normalised state of an article page."""
+
+    title: str
+    byline: str | None
+    published_at: str | None  # ISO 8601 date or datetime as the page gave it
+    paragraphs: tuple[str, ...]
+    extractor: str  # e.g. "trafilatura 2.3.1"
+    canonical_url: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrackedArticle:
+    """An article as the tracker knows it: identity, schedule state and validators."""
+
+    id: int
+    url: str
+    source: str
+    status: ArticleStatus
+    first_seen_at: datetime
+    next_check_at: datetime | None
+    last_checked_at: datetime | None = None
+    last_change_at: datetime | None = None  # last non-trivial version (or first version)
+    consecutive_errors: int = 0
+    version_count: int = 0  # visible (non-trivial) versions
+    etag: str | None = None
+    last_modified: str | None = None
+    title: str | None = None
+    hidden_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Version:
+    """A stored state of an article. `number` counts visible versions, 1-based."""
+
+    article_id: int
+    number: int  # visible versions are 1, 2, 3 …; a trivial version repeats its predecessor's
+    captured_at: datetime
+    title: str
+    byline: str | None
+    published_at: str | None
+    paragraphs: tuple[str, ...]
+    trivial: bool
+    extractor: str
+    content_hash: str
+    id: int | None = None
+    html_hash: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Check:
+    """One fetch of an article and what came of it."""
+
+    article_id: int
+    checked_at: datetime
+    outcome: CheckOutcome
+    status: int | None = None
+    error: str | None = None  # reason code and message for failed checks
+    etag: str | None = None
+    last_modified: str | None = None
+    html_hash: str | None = None
+    elapsed: float = 0.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScheduleState:
+    """What the schedule policy needs to know about one article."""
+
+    first_seen_at: datetime
+    last_change_at: datetime | None
+    last_checked_at: datetime | None
+    last_outcome: CheckOutcome | None
+    consecutive_errors: int = 0
+    hint_at: datetime | None = None  # a feed/sitemap/front page said it changed at this time
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Change:
+    """A new visible version of an article, passed to notifiers."""
+
+    article_id: int
+    article_url: str
+    source: str
+    old_version: int | None
+    new_version: int
+    captured_at: datetime
+    title: str
+    kind: str  # trivial | minor | substantive | new
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Discovery:
+    """What one feed, sitemap or front page yielded: article links and child sitemaps."""
+
+    candidates: tuple[Candidate, ...] = ()
+    sitemaps: tuple[str, ...] = ()  # child sitemaps named by a sitemap index
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckResult:
+    """Everything one article check writes, stored in one transaction."""
+
+    check: Check
+    article: Article | None = None  # a new state to store as a version (None: nothing new)
+    trivial: bool = False  # the new state differs from the last one only trivially
+    change_kind: str | None = None  # classification against the previous version
+    change_flags: tuple[str, ...] = ()
+    raw_html: bytes | None = None  # the capture that produced `article`
+    next_check_at: datetime | None = None
+    retired: bool = False
