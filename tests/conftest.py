@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,12 +40,11 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture(autouse=True)
-def _clean_environ(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never see the developer's COPYDESK_* settings (COPYDESK_TEST_PG excepted)."""
     for key in list(os.environ):
         if key.startswith("COPYDESK_") and key not in {"COPYDESK_TEST_PG", "COPYDESK_CORPUS"}:
             monkeypatch.delenv(key)
-    yield
 
 
 @pytest.fixture(scope="session")

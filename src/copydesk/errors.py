@@ -1,20 +1,20 @@
 """One exception tree for copydesk; each stage raises only its own branch.
 
-    CopydeskError
-    ├── ConfigError            bad settings, durations, source definitions
-    ├── UsageError             a user asked for something that cannot be done (unknown source, …)
-    ├── DiscoverError          a feed, sitemap or front page could not be parsed
-    ├── FetchError             anything that stops a fetch from producing a page
-    │   ├── BlockedURLError    refused before connecting (SSRF guard, bad scheme)
-    │   ├── RobotsDisallowedError
-    │   ├── HTTPStatusError    the server answered with an error status
-    │   ├── TooManyRedirectsError
-    │   ├── BodyTooLargeError  the decompressed body passed the cap
-    │   ├── FetchTimeoutError
-    │   └── ConnectError       DNS failure, refused or reset connection, protocol error
-    ├── ExtractError           a page had no article text to extract
-    ├── StoreError             the database refused or failed
-    └── DiffError              two versions could not be compared
+CopydeskError
+├── ConfigError            bad settings, durations, source definitions
+├── UsageError             a user asked for something that cannot be done (unknown source, …)
+├── DiscoverError          a feed, sitemap or front page could not be parsed
+├── FetchError             anything that stops a fetch from producing a page
+│   ├── BlockedURLError    refused before connecting (SSRF guard, bad scheme)
+│   ├── RobotsDisallowedError
+│   ├── HTTPStatusError    the server answered with an error status
+│   ├── TooManyRedirectsError
+│   ├── BodyTooLargeError  the decompressed body passed the cap
+│   ├── FetchTimeoutError
+│   └── ConnectError       DNS failure, refused or reset connection, protocol error
+├── ExtractError           a page had no article text to extract
+├── StoreError             the database refused or failed
+└── DiffError              two versions could not be compared
 """
 
 from __future__ import annotations

@@ -146,6 +146,9 @@ class Version:
     content_hash: str
     id: int | None = None
     html_hash: str | None = None
+    seq: int = 0  # order among all stored versions of the article, trivial ones included
+    change_kind: str | None = None  # classification against the previous version
+    change_flags: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -177,6 +180,21 @@ class ScheduleState:
     last_outcome: CheckOutcome | None
     consecutive_errors: int = 0
     hint_at: datetime | None = None  # a feed/sitemap/front page said it changed at this time
+    change_count: int = 0  # visible changes seen after the first version (a learning signal)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceEditStats:
+    """How one source's articles change, as copydesk's own checks have observed so far.
+
+    For articles with 0, 1 and 2+ observed changes (`groups`), and per bin of quiet time (time
+    since the last change; bins start at `edges`, seconds, the last one is open-ended): how many
+    changes were seen and how many seconds of quiet were observed. Their ratio is the hazard.
+    """
+
+    edges: tuple[float, ...]
+    changes: tuple[tuple[float, ...], ...]
+    exposure: tuple[tuple[float, ...], ...]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,4 +1,4 @@
-"""Frozen settings and the SETTINGS registry; precedence: defaults < TOML file < COPYDESK_* env < CLI.
+"""Frozen settings and the SETTINGS registry: defaults < TOML file < COPYDESK_* env < CLI.
 
 Keep SETTINGS sorted by section and documented in docs/settings.md (tests/test_docs.py checks).
 """
@@ -76,6 +76,9 @@ class ScheduleSettings:
     error_backoff: timedelta = timedelta(minutes=1)
     max_error_backoff: timedelta = timedelta(hours=6)
     max_fetches_per_hour: int = 0  # per host; 0 means no budget
+    check_yield: float = 0.03  # with source stats: expected chance of a change per check
+    retire_below: float = 0.02  # with source stats: retire when fewer changes than this remain
+    min_stats_changes: int = 50  # observed changes needed before source stats are trusted
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -104,7 +107,7 @@ class SettingInfo:
 
 
 SETTINGS: tuple[SettingInfo, ...] = (
-    SettingInfo("db", Settings.db, "Database URL (SQLite or postgresql+psycopg://…)."),
+    SettingInfo("db", "sqlite:///copydesk.db", "Database URL (SQLite or postgresql+psycopg://…)."),
     SettingInfo("fetch.allow_hosts", (), "Hosts exempt from the private-address (SSRF) guard."),
     SettingInfo("fetch.concurrency", 16, "Fetches in flight at once, across all hosts."),
     SettingInfo("fetch.connect_timeout", "10s", "Time allowed to open a connection."),
@@ -116,13 +119,28 @@ SETTINGS: tuple[SettingInfo, ...] = (
     SettingInfo("fetch.total_timeout", "30s", "Time allowed for a whole fetch."),
     SettingInfo("fetch.user_agent_contact", "", "Contact URL named in the User-Agent."),
     SettingInfo("schedule.after_change", "5m", "First re-check after a change."),
+    SettingInfo(
+        "schedule.check_yield", 0.03, "Learned policy: expected chance that one check finds a change."
+    ),
     SettingInfo("schedule.error_backoff", "1m", "First retry after a failed check."),
-    SettingInfo("schedule.feed_interval", "5m", "How often feeds, sitemaps and front pages are polled."),
+    SettingInfo(
+        "schedule.feed_interval", "5m", "How often feeds, sitemaps and front pages are polled."
+    ),
     SettingInfo("schedule.growth", 0.25, "Re-check interval as a fraction of the quiet time."),
-    SettingInfo("schedule.max_error_backoff", "6h", "Longest wait between retries of failing checks."),
+    SettingInfo(
+        "schedule.max_error_backoff", "6h", "Longest wait between retries of failing checks."
+    ),
     SettingInfo("schedule.max_fetches_per_hour", 0, "Per-host fetch budget (0: none)."),
-    SettingInfo("schedule.max_interval", "1d", "Longest wait between two checks of an active article."),
+    SettingInfo(
+        "schedule.max_interval", "1d", "Longest wait between two checks of an active article."
+    ),
+    SettingInfo(
+        "schedule.min_stats_changes", 50, "Observed changes before a source's statistics are used."
+    ),
     SettingInfo("schedule.retire_after", "40d", "Quiet time after which an article is retired."),
+    SettingInfo(
+        "schedule.retire_below", 0.02, "Learned policy: retire once fewer expected changes remain."
+    ),
     SettingInfo("web.admin_token", "", "Token required by write actions (COPYDESK_ADMIN_TOKEN)."),
     SettingInfo("web.base_url", "", "Public address of the web UI, used in feeds and notices."),
 )

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 _TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
+        "fbclid", "emc", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
         "mc_cid", "mc_eid", "_ga", "_gl", "ocid", "cmpid", "cmp", "ncid", "ito", "ref_src",
         "ref_url", "smid", "smtyp", "taid", "share", "shared", "s_cid", "icid", "sr_share",
         "__twitter_impression", "mbid", "spm", "guccounter", "guce_referrer",
         "guce_referrer_sig", "CMP", "xtor", "at_medium", "at_campaign",
     }
-)
+)  # fmt: skip
 _TRACKING_PREFIXES = ("utm_", "at_", "ns_", "pk_", "mtm_", "hsa_", "vero_", "oly_")
 _HOST_ALIASES = ("amp.", "mobile.", "m.")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -32,16 +33,16 @@ def _is_tracking(name: str) -> bool:
 
 def _normalise_host(host: str) -> str:
     host = host.strip(".").lower()
-    try:
+    with contextlib.suppress(UnicodeError):  # not IDNA-encodable: keep it as it is
         host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        pass
     return host
 
 
 def _normalise_path(path: str) -> str:
     if not path:
         return "/"
+    # Decode before removing dot segments, so that /a/%2E%2E/b and /a/../b are one URL.
+    path = unquote(path)
     trailing = path.endswith("/")
     cleaned = posixpath.normpath(path)
     if cleaned.startswith("//"):
@@ -49,7 +50,7 @@ def _normalise_path(path: str) -> str:
     if trailing and cleaned != "/":
         cleaned += "/"
     # Re-encode so that %7E and ~ are one URL, and spaces are %20.
-    return quote(unquote(cleaned), safe="/:@!$&'()*+,;=-._~")
+    return quote(cleaned, safe="/:@!$&'()*+,;=-._~")
 
 
 def canonical_url(url: str, *, base: str | None = None) -> str:
@@ -62,17 +63,18 @@ def canonical_url(url: str, *, base: str | None = None) -> str:
         InvalidURL: when the result is not an absolute http or https URL with a host.
     """
     url = url.strip()
-    if base is not None:
-        url = urljoin(base, url)
     try:
+        if base is not None:
+            url = urljoin(base, url)
+        url.encode("utf-8")  # lone surrogates cannot be percent-encoded
         parts = urlsplit(url)
         port = parts.port
-    except ValueError as exc:
+    except ValueError as exc:  # UnicodeEncodeError is a ValueError too
         raise InvalidURL(f"not a valid URL: {url[:200]!r}") from exc
     scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+    host = _normalise_host(parts.hostname or "")
+    if scheme not in _DEFAULT_PORTS or not host:
         raise InvalidURL(f"not an absolute http(s) URL: {url[:200]!r}")
-    host = _normalise_host(parts.hostname)
     if ":" in host:
         host = f"[{host}]"
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"

@@ -1,0 +1,76 @@
+"""Shared state of one CLI invocation: settings and the resources built from them."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from rich.console import Console
+
+from copydesk.clock import SystemClock
+from copydesk.fetch import Fetcher
+from copydesk.pipeline import Tracker
+from copydesk.settings import Settings, load_settings
+from copydesk.store import Store
+from copydesk.worker import Worker
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+@dataclass(slots=True)
+class CliState:
+    """Options given before the command (`copydesk --db … --config … COMMAND`)."""
+
+    db: str | None = None
+    config: Path | None = None
+    verbose: bool = False
+
+    def settings(self) -> Settings:
+        overrides = {"db": self.db} if self.db else None
+        return load_settings(self.config, overrides=overrides)
+
+    def configure_logging(self) -> None:
+        level = logging.INFO if self.verbose else logging.WARNING
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _normalise_db(url: str) -> str:
+    """Accept a bare file path as a SQLite database."""
+    return url if "://" in url else f"sqlite:///{url}"
+
+
+@contextlib.contextmanager
+def open_store(settings: Settings) -> Iterator[Store]:
+    store = Store.open(_normalise_db(settings.db))
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@contextlib.asynccontextmanager
+async def open_tracker(settings: Settings, store: Store) -> AsyncIterator[Tracker]:
+    clock = SystemClock()
+    fetcher = Fetcher(settings.fetch, clock=clock)
+    try:
+        yield Tracker(store=store, fetcher=fetcher, settings=settings, clock=clock)
+    finally:
+        await fetcher.aclose()
+
+
+def with_db(settings: Settings, db: str) -> Settings:
+    return replace(settings, db=db)
+
+
+def install_stop_signals(worker: Worker) -> None:
+    """SIGINT and SIGTERM ask the worker to finish cleanly."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, worker.stop)

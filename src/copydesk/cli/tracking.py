@@ -1,0 +1,162 @@
+"""Commands that manage sources and run the tracker."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from copydesk.cli.app import app, canonical_or_error, clock, settings_of, source_name_for
+from copydesk.cli.context import console, install_stop_signals, open_store, open_tracker
+from copydesk.discover import detect_kind
+from copydesk.errors import UsageError
+from copydesk.pipeline import CheckReport
+from copydesk.records import Endpoint, EndpointKind, Source, TrackedArticle
+from copydesk.settings import Settings, parse_duration
+from copydesk.store import Store
+from copydesk.worker import RunStats, Worker
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(help="A feed, sitemap, front page or single article.")],
+    source: Annotated[str | None, typer.Option("--source", help="Source name.")] = None,
+) -> None:
+    """Add a feed, sitemap or front page (detected from the content) or a single article."""
+    settings = settings_of(ctx)
+    url = canonical_or_error(url)
+    name = source or source_name_for(url)
+    with open_store(settings) as store:
+        kind = asyncio.run(_detect(settings, store, url))
+        now = clock.now()
+        store.add_source(settings.source(name) or Source(name=name), now=now)
+        if kind is None:
+            article = store.add_article(name, url, now=now)
+            console.print(f"Tracking article {article.url} (source '{name}').")
+        else:
+            store.add_endpoint(Endpoint(url=url, kind=kind, source=name), now=now)
+            console.print(f"Added {kind.value} {url} to source '{name}'.")
+
+
+async def _detect(settings: Settings, store: Store, url: str) -> EndpointKind | None:
+    async with open_tracker(settings, store) as tracker:
+        page = await tracker.fetcher.fetch(url)
+    return detect_kind(page.body, content_type=page.content_type, url=page.final_url)
+
+
+@app.command()
+def sources(ctx: typer.Context) -> None:
+    """List sources with their endpoints and figures."""
+    settings = settings_of(ctx)
+    with open_store(settings) as store:
+        figures = {str(row["name"]): row for row in store.stats()}
+        table = Table("source", "endpoints", "articles", "versions", "last check")
+        for src in store.list_sources():
+            row = figures.get(src.name, {})
+            endpoints = "\n".join(f"{e.kind.value} {e.url}" for e in store.list_endpoints(src.name))
+            table.add_row(
+                src.name,
+                endpoints or "-",
+                str(row.get("articles", 0)),
+                str(row.get("versions", 0)),
+                str(row.get("last_check_at") or "-"),
+            )
+        console.print(table)
+
+
+@app.command()
+def remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Source name.")]) -> None:
+    """Stop tracking a source (its recorded versions are kept)."""
+    with open_store(settings_of(ctx)) as store:
+        store.remove_source(name)
+    console.print(f"Removed source '{name}'.")
+
+
+def _print_report(report: CheckReport) -> None:
+    if report.version is not None and not report.version.trivial:
+        console.print(f"[green]v{report.version.number}[/] {report.article.url}")
+
+
+@app.command()
+def run(
+    ctx: typer.Context,
+    once: Annotated[
+        bool, typer.Option("--once", help="One pass over what is due, then exit.")
+    ] = False,
+    for_: Annotated[
+        str | None, typer.Option("--for", help="Stop after this long, e.g. 90s, 2h.")
+    ] = None,
+) -> None:
+    """Run the tracker: poll endpoints and check due articles until stopped."""
+    settings = settings_of(ctx)
+    duration = parse_duration(for_).total_seconds() if for_ else None
+    with open_store(settings) as store:
+        # `run` is the only tracker on its database: checks claimed by a run that was killed
+        # are due again at once. (`copydesk worker` shares the database and waits for leases.)
+        store.release_leases(clock.now())
+        stats = asyncio.run(_run_worker(settings, store, duration=duration, once=once))
+    outcomes = ", ".join(f"{k} {v}" for k, v in sorted(stats.outcomes.items())) or "none"
+    summary = f"{stats.polls} polls, {stats.new_articles} new articles, {stats.checks} checks"
+    console.print(f"{summary} ({outcomes}).")
+
+
+async def _run_worker(
+    settings: Settings, store: Store, *, duration: float | None, once: bool
+) -> RunStats:
+    async with open_tracker(settings, store) as tracker:
+        worker = Worker(
+            tracker, clock=clock, concurrency=settings.fetch.concurrency, on_report=_print_report
+        )
+        install_stop_signals(worker)
+        return await worker.run(duration=duration, once=once)
+
+
+@app.command()
+def worker(ctx: typer.Context) -> None:
+    """One of many tracker processes sharing one PostgreSQL database."""
+    settings = settings_of(ctx)
+    with open_store(settings) as store:
+        asyncio.run(_run_worker(settings, store, duration=None, once=False))
+
+
+@app.command()
+def check(ctx: typer.Context, url: Annotated[str, typer.Argument(help="Article URL.")]) -> None:
+    """Check one article now and say what changed."""
+    settings = settings_of(ctx)
+    url = canonical_or_error(url)
+    with open_store(settings) as store:
+        article = store.find_article(url)
+        if article is None:
+            name = source_name_for(url)
+            store.add_source(settings.source(name) or Source(name=name), now=clock.now())
+            article = store.add_article(name, url, now=clock.now())
+        report = asyncio.run(_check_one(settings, store, article))
+    if report.error:
+        raise UsageError(f"check failed: {report.error}")
+    if report.version is None:
+        console.print(f"{report.outcome.value}: {article.url}")
+    else:
+        kind = report.change.kind if report.change else "trivial"
+        console.print(f"{report.outcome.value}: version {report.version.number} ({kind})")
+
+
+async def _check_one(settings: Settings, store: Store, article: TrackedArticle) -> CheckReport:
+    async with open_tracker(settings, store) as tracker:
+        return await tracker.check_article(article)
+
+
+@app.command()
+def stats(ctx: typer.Context) -> None:
+    """Per-source figures."""
+    with open_store(settings_of(ctx)) as store:
+        rows = store.stats()
+    if not rows:
+        console.print("No sources yet.")
+        return
+    table = Table(*[str(key) for key in rows[0]])
+    for row in rows:
+        table.add_row(*[str(value) for value in row.values()])
+    console.print(table)

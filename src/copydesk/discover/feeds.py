@@ -1,0 +1,118 @@
+"""RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 bytes -> candidates, through feedparser (parsing only)."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser
+import lxml.html
+from lxml import etree
+
+from copydesk.errors import DiscoverError
+from copydesk.records import Candidate, Discovery, Source
+
+from .filters import finalise
+
+# Harmless bozo reasons: the feed was read in full, only its labelling was off.
+_BENIGN_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+
+
+def parse_feed(body: bytes, *, base_url: str, source: Source) -> Discovery:
+    """Read a feed's entries as candidates; entries with the same GUID count once.
+
+    Raises:
+        DiscoverError: when the bytes are not a feed, or a broken feed yields no entries.
+    """
+    result = _feedparser_parse(body, base_url=base_url)
+    entries: list[Mapping[str, Any]] = list(result.get("entries") or [])
+    if not entries and _unreadable(result):
+        reason = result.get("bozo_exception") or "no RSS or Atom root element"
+        raise DiscoverError(f"not a readable feed: {reason}")
+    return Discovery(candidates=finalise(_candidates(entries), base_url=base_url, source=source))
+
+
+def _feedparser_parse(body: bytes, *, base_url: str) -> Mapping[str, Any]:
+    # A stream, never bytes or str: given those, feedparser may open them as a URL or a file.
+    headers = {"content-location": base_url, "content-type": "application/xml"}
+    try:
+        result: Mapping[str, Any] = feedparser.parse(
+            io.BytesIO(body),
+            response_headers=headers,
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except Exception as exc:  # hostile bytes can trip feedparser in many ways; none may escape
+        raise DiscoverError(f"feed parser failed: {exc!r}") from exc
+    return result
+
+
+def _unreadable(result: Mapping[str, Any]) -> bool:
+    if not result.get("version"):
+        return True
+    return bool(result.get("bozo")) and not isinstance(result.get("bozo_exception"), _BENIGN_BOZO)
+
+
+def _candidates(entries: list[Mapping[str, Any]]) -> Iterator[Candidate]:
+    seen_guids: set[str] = set()
+    for entry in entries:
+        guid = _clean(entry.get("id"))
+        url = _entry_url(entry, guid)
+        if url is None or (guid is not None and guid in seen_guids):
+            continue
+        if guid is not None:
+            seen_guids.add(guid)
+        yield Candidate(
+            url=url,
+            title=_plain_title(entry.get("title")),
+            published_at=_utc(_raw(entry, "published_parsed") or _raw(entry, "created_parsed")),
+            updated_at=_utc(_raw(entry, "updated_parsed")),
+            guid=guid,
+        )
+
+
+def _raw(entry: Mapping[str, Any], key: str) -> object:
+    # FeedParserDict answers `updated_parsed` with `published_parsed` when the feed had no
+    # update date; a hint that an article changed must come from the feed, so skip the keymap.
+    return dict.get(entry, key) if isinstance(entry, dict) else entry.get(key)
+
+
+def _entry_url(entry: Mapping[str, Any], guid: str | None) -> str | None:
+    link = _clean(entry.get("link"))
+    if link is not None:
+        return link
+    # feedparser already copies a permalink GUID into `link`; this covers the flag alone.
+    if guid is not None and entry.get("guidislink") and guid.startswith(("http://", "https://")):
+        return guid
+    return None
+
+
+def _plain_title(value: object) -> str | None:
+    """Entry title as text: Atom type="html" titles arrive with their markup."""
+    title = _clean(value)
+    if title is None or "<" not in title:
+        return title
+    try:
+        return _clean(lxml.html.fragment_fromstring(title, create_parent="div").text_content())
+    except (etree.LxmlError, ValueError):
+        return title
+
+
+def _clean(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split())
+    return text or None
+
+
+def _utc(value: object) -> datetime | None:
+    """Convert a parsed date (feedparser gives UTC struct_times); bad ones become None."""
+    if not isinstance(value, time.struct_time):
+        return None
+    try:
+        return datetime(*value[:6], tzinfo=UTC)
+    except (ValueError, OverflowError):
+        return None

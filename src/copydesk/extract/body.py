@@ -1,0 +1,79 @@
+"""Main text of a page: trafilatura's body tree turned into paragraphs, then cleaned."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement
+
+from copydesk.extract.boilerplate import drop_boilerplate
+from copydesk.extract.normalize import split_paragraphs
+
+# Blocks of trafilatura's output format whose children are paragraphs of their own.
+_CONTAINERS = frozenset({"list", "table", "div", "quote"})
+_ROWS = frozenset({"item", "row"})
+# How many leading paragraphs may repeat the headline (kicker, label, then the headline).
+_TITLE_WINDOW = 3
+
+
+def _run_trafilatura(tree: HtmlElement, *, url: str) -> Any:
+    """One offline trafilatura pass (no fetching, no comments, no dedup across calls)."""
+    return trafilatura.bare_extraction(
+        tree,
+        url=url,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        with_metadata=False,
+        deduplicate=False,
+    )
+
+
+def _block_text(element: etree._Element) -> str:
+    """Text of one output block; trafilatura's <lb/> line breaks become paragraph breaks."""
+    parts: list[str] = []
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        if child.tag == "lb":
+            parts.append("\n")
+        elif child.tag == "cell":
+            parts.append(" " + _block_text(child) + " ")
+        else:
+            parts.append(_block_text(child))
+        if child.tail:
+            parts.append(child.tail)
+    return "".join(parts)
+
+
+def _blocks(body: etree._Element) -> list[str]:
+    blocks: list[str] = []
+    for element in body:
+        if element.tag in _CONTAINERS and any(child.tag in _ROWS for child in element):
+            blocks.extend(_block_text(row) for row in element if row.tag in _ROWS)
+        else:
+            blocks.append(_block_text(element))
+        if element.tail and element.tail.strip():
+            blocks.append(element.tail)
+    return blocks
+
+
+def body_paragraphs(tree: HtmlElement, *, url: str, title: str) -> tuple[str, ...]:
+    """Normalised article paragraphs, without promo lines or a repeated headline."""
+    document = _run_trafilatura(tree, url=url)
+    if document is None or document.body is None:
+        return ()
+    paragraphs = drop_boilerplate(split_paragraphs("\n".join(_blocks(document.body))))
+    return _drop_repeated_title(paragraphs, title)
+
+
+def _drop_repeated_title(paragraphs: tuple[str, ...], title: str) -> tuple[str, ...]:
+    """The headline is Article.title; a copy near the top of the body would count it twice."""
+    head = title.casefold()
+    if not head:
+        return paragraphs
+    top = [p for p in paragraphs[:_TITLE_WINDOW] if p.casefold() != head]
+    return (*top, *paragraphs[_TITLE_WINDOW:])

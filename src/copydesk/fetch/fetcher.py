@@ -1,0 +1,267 @@
+"""Fetcher: one polite, guarded GET with redirects, robots.txt, conditional GET and a size cap.
+
+httpx stays inside this module: callers get a records.Page or a copydesk.errors.FetchError.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
+from types import TracebackType
+from urllib.parse import urldefrag, urljoin
+
+import httpx
+
+from copydesk.clock import Clock, SystemClock
+from copydesk.errors import (
+    BlockedURLError,
+    BodyTooLargeError,
+    ConnectError,
+    FetchTimeoutError,
+    HTTPStatusError,
+    RobotsDisallowedError,
+    TooManyRedirectsError,
+)
+from copydesk.fetch.charset import decode_body
+from copydesk.fetch.decoding import ACCEPT_ENCODING, DecodingError, decoder_for
+from copydesk.fetch.guard import Resolver, check_url_allowed, system_resolver
+from copydesk.fetch.politeness import Politeness
+from copydesk.fetch.robots import RobotsCache
+from copydesk.records import Page
+from copydesk.settings import FetchSettings
+from copydesk.urls import host_of
+
+logger = logging.getLogger(__name__)
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """One HTTP exchange, before redirects are resolved (private to this module)."""
+
+    url: str
+    status: int
+    headers: httpx.Headers
+    body: bytes = b""
+
+
+class _Budget:
+    """The time left for one fetch. Waiting for a politeness slot is not charged."""
+
+    def __init__(self, seconds: float, clock: Clock) -> None:
+        self._left = seconds
+        self._clock = clock
+
+    @asynccontextmanager
+    async def spend(self) -> AsyncIterator[None]:
+        started = self._clock.monotonic()
+        try:
+            async with asyncio.timeout(max(self._left, 0.0)):
+                yield
+        finally:
+            self._left -= self._clock.monotonic() - started
+
+
+def _absolute(url: str, *, base: str | None = None) -> str:
+    """Resolve a (possibly relative) URL and drop its fragment, which is never sent."""
+    try:
+        joined = urljoin(base, url) if base else url
+        return urldefrag(joined)[0]
+    except ValueError as exc:  # e.g. an unclosed IPv6 bracket
+        raise BlockedURLError(f"not a valid URL: {url[:200]!r}") from exc
+
+
+@contextmanager
+def _mapped_errors(url: str) -> Iterator[None]:
+    """Turn httpx's exceptions into copydesk's, as httpx maps httpcore's."""
+    try:
+        yield
+    except httpx.TimeoutException as exc:
+        raise FetchTimeoutError(f"timed out fetching {url}: {exc!r}") from exc
+    except httpx.InvalidURL as exc:
+        raise BlockedURLError(f"invalid URL {url[:200]!r}: {exc}") from exc
+    except (httpx.HTTPError, httpx.StreamError) as exc:
+        raise ConnectError(f"{type(exc).__name__} fetching {url}: {exc}") from exc
+    except DecodingError as exc:
+        raise ConnectError(f"undecodable body from {url}: {exc}") from exc
+
+
+class Fetcher:
+    """Fetches pages politely and safely; build one per process and share it."""
+
+    def __init__(
+        self,
+        settings: FetchSettings,
+        *,
+        clock: Clock | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        resolver: Resolver | None = None,
+    ) -> None:
+        self._settings = settings
+        self._clock = clock or SystemClock()
+        self._resolver = resolver or system_resolver
+        self._politeness = Politeness(
+            concurrency=settings.concurrency,
+            per_host_concurrency=settings.per_host_concurrency,
+            per_host_delay=settings.per_host_delay.total_seconds(),
+            clock=self._clock,
+        )
+        self._robots = RobotsCache(clock=self._clock)
+        total = settings.total_timeout.total_seconds()
+        self._client = httpx.AsyncClient(
+            transport=transport or httpx.AsyncHTTPTransport(http2=True),
+            follow_redirects=False,  # each hop must pass the SSRF guard first
+            timeout=httpx.Timeout(total, connect=settings.connect_timeout.total_seconds()),
+            headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+            trust_env=False,  # no proxies or .netrc credentials from the environment
+        )
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close pooled connections."""
+        await self._client.aclose()
+
+    async def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> Page:
+        """GET `url`, following redirects, and return the page.
+
+        Sends If-None-Match / If-Modified-Since when validators are given; a 304 comes back
+        as Page(not_modified=True). settings.total_timeout covers DNS, every redirect hop
+        and the body; waiting for a politeness slot is not charged (a queue of URLs for one
+        host would otherwise time out), and robots.txt has a budget of its own.
+
+        Raises:
+            FetchError: one of its subclasses; nothing else escapes.
+        """
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        started = self._clock.monotonic()
+        answer = await self._follow(url, headers, robots=self._settings.respect_robots)
+        return self._page(url, answer, started, etag=etag, last_modified=last_modified)
+
+    def _page(
+        self,
+        url: str,
+        answer: _Answer,
+        started: float,
+        *,
+        etag: str | None,
+        last_modified: str | None,
+    ) -> Page:
+        content_type = answer.headers.get("content-type")
+        not_modified = answer.status == 304
+        text, encoding = ("", None) if not_modified else decode_body(answer.body, content_type)
+        return Page(
+            url=url,
+            final_url=answer.url,
+            status=answer.status,
+            fetched_at=self._clock.now(),
+            body=answer.body,
+            text=text,
+            encoding=encoding,
+            content_type=content_type,
+            # a 304 need not repeat the validators; the ones we sent are still the right ones
+            etag=answer.headers.get("etag") or (etag if not_modified else None),
+            last_modified=answer.headers.get("last-modified")
+            or (last_modified if not_modified else None),
+            not_modified=not_modified,
+            elapsed=self._clock.monotonic() - started,
+        )
+
+    async def _follow(self, url: str, headers: dict[str, str], *, robots: bool) -> _Answer:
+        """Run the redirect chain by hand, guarding and checking robots.txt at every hop."""
+        budget = _Budget(self._settings.total_timeout.total_seconds(), self._clock)
+        current = _absolute(url.strip())
+        seen = {current}
+        for hop in range(self._settings.max_redirects + 1):
+            answer = await self._hop(current, headers, budget, robots=robots)
+            location = answer.headers.get("location")
+            if answer.status not in _REDIRECTS or not location:
+                return answer
+            if hop == self._settings.max_redirects:
+                break
+            current = _absolute(location.strip(), base=current)
+            logger.debug("redirect %s -> %s (%d)", answer.url, current, answer.status)
+            if current in seen:
+                raise TooManyRedirectsError(f"redirect loop at {current} (from {url})")
+            seen.add(current)
+        raise TooManyRedirectsError(
+            f"more than {self._settings.max_redirects} redirects from {url}"
+        )
+
+    async def _hop(
+        self, url: str, headers: dict[str, str], budget: _Budget, *, robots: bool
+    ) -> _Answer:
+        try:
+            async with budget.spend():
+                await check_url_allowed(
+                    url, allow_hosts=self._settings.allow_hosts, resolver=self._resolver
+                )
+            if robots and not await self._robots.can_fetch(url, self._download_robots):
+                raise RobotsDisallowedError(f"robots.txt disallows {url}")
+            async with self._politeness.acquire(host_of(url)), budget.spend():
+                return await self._exchange(url, headers)
+        except TimeoutError as exc:
+            raise FetchTimeoutError(f"no complete answer from {url} in time") from exc
+
+    async def _download_robots(self, robots_url: str) -> str:
+        answer = await self._follow(robots_url, {}, robots=False)
+        return decode_body(answer.body, answer.headers.get("content-type"))[0]
+
+    async def _exchange(self, url: str, headers: dict[str, str]) -> _Answer:
+        with _mapped_errors(url):
+            request = self._client.build_request("GET", url, headers=headers)
+            response = await self._client.send(request, stream=True)
+            try:
+                status = response.status_code
+                if status >= 400:
+                    raise HTTPStatusError(f"HTTP {status} from {url}", status=status)
+                body = b""
+                if status not in _REDIRECTS and status != 304:
+                    body = await self._read_capped(response, url)
+                return _Answer(url=url, status=status, headers=response.headers, body=body)
+            finally:
+                await response.aclose()
+
+    async def _read_capped(self, response: httpx.Response, url: str) -> bytes:
+        """Decode the raw stream ourselves in small pieces, so the cap stops a gzip bomb."""
+        cap = self._settings.max_body_bytes
+        if response.is_stream_consumed:
+            # An in-memory response (httpx.MockTransport given bytes) that httpx already
+            # read and decoded; there is no raw stream left to decode.
+            if len(response.content) > cap:
+                raise BodyTooLargeError(f"body of {url} is over {cap} bytes")
+            return response.content
+        decoder = decoder_for(response.headers.get("content-encoding"))
+        parts: list[bytes] = []
+        size = 0
+        async for raw in response.aiter_raw():
+            for piece in decoder.feed(raw):
+                size += len(piece)
+                if size > cap:
+                    raise BodyTooLargeError(f"body of {url} is over {cap} bytes")
+                parts.append(piece)
+        for piece in decoder.flush():
+            size += len(piece)
+            if size > cap:
+                raise BodyTooLargeError(f"body of {url} is over {cap} bytes")
+            parts.append(piece)
+        return b"".join(parts)

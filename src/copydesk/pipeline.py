@@ -1,0 +1,317 @@
+"""The one place that knows the order: fetch -> discover/extract -> diff -> schedule -> store.
+
+Every method handles exactly one endpoint or one article and turns every failure of that item
+into a recorded outcome, so the daemon around it never dies because of one bad page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from copydesk.clock import Clock
+from copydesk.diff import ChangeKind, classify, compare
+from copydesk.discover import discover
+from copydesk.errors import (
+    CopydeskError,
+    DiscoverError,
+    ExtractError,
+    FetchError,
+    HTTPStatusError,
+)
+from copydesk.extract import extract_article
+from copydesk.fetch import Fetcher
+from copydesk.records import (
+    Article,
+    Change,
+    Check,
+    CheckOutcome,
+    CheckResult,
+    Endpoint,
+    ExtractRules,
+    Page,
+    ScheduleState,
+    Source,
+    TrackedArticle,
+    Version,
+)
+from copydesk.schedule import error_backoff, next_check
+from copydesk.settings import Settings
+from copydesk.store import Store
+from copydesk.urls import InvalidURL, canonical_url, same_site
+
+logger = logging.getLogger(__name__)
+
+_GONE_STATUSES = frozenset({404, 410, 451})
+_OUTCOMES = {ChangeKind.IDENTICAL: CheckOutcome.UNCHANGED, ChangeKind.TRIVIAL: CheckOutcome.TRIVIAL}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckReport:
+    """What one article check did, for the CLI and the notifiers."""
+
+    article: TrackedArticle
+    outcome: CheckOutcome
+    version: Version | None = None
+    change: Change | None = None
+    error: str | None = None
+
+
+def describe_error(exc: CopydeskError) -> str:
+    """A one-line reason stored on the check: `reason: message`."""
+    reason = getattr(exc, "reason", type(exc).__name__)
+    if isinstance(exc, ExtractError):
+        reason = "extract"
+    elif isinstance(exc, DiscoverError):
+        reason = "discover"
+    return f"{reason}: {exc}"[:1000]
+
+
+class Tracker:
+    """Runs single steps of the pipeline against one store and one fetcher."""
+
+    def __init__(self, *, store: Store, fetcher: Fetcher, settings: Settings, clock: Clock) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.settings = settings
+        self.clock = clock
+
+    # ── discovery ────────────────────────────────────────────────────────────────────
+
+    async def poll_endpoint(self, endpoint: Endpoint) -> list[TrackedArticle]:
+        """Fetch one feed, sitemap or front page and register the articles it names."""
+        assert endpoint.id is not None
+        try:
+            page = await self.fetcher.fetch(
+                endpoint.url, etag=endpoint.etag, last_modified=endpoint.last_modified
+            )
+            if page.not_modified:
+                self._record_poll(endpoint, page=page)
+                return []
+            source = self._source(endpoint.source)
+            discovery = discover(endpoint.kind, page.body, base_url=page.final_url, source=source)
+        except (FetchError, DiscoverError) as exc:
+            logger.info("poll %s failed: %s", endpoint.url, exc)
+            self._record_poll(endpoint, error=describe_error(exc))
+            return []
+        now = self.clock.now()
+        for child in discovery.sitemaps:
+            self.store.add_endpoint(
+                Endpoint(url=child, kind=endpoint.kind, source=endpoint.source), now=now
+            )
+        new = self.store.add_articles(endpoint.source, discovery.candidates, now=now)
+        self._record_poll(endpoint, page=page)
+        return new
+
+    def _record_poll(
+        self, endpoint: Endpoint, *, page: Page | None = None, error: str | None = None
+    ) -> None:
+        assert endpoint.id is not None
+        now = self.clock.now()
+        delay = self.settings.schedule.feed_interval
+        if error is not None:
+            delay = max(
+                delay, error_backoff(endpoint.consecutive_errors + 1, self.settings.schedule)
+            )
+        self.store.record_poll(
+            endpoint.id,
+            polled_at=now,
+            next_poll_at=now + delay,
+            etag=page.etag if page else None,
+            last_modified=page.last_modified if page else None,
+            error=error,
+        )
+
+    def _source(self, name: str) -> Source:
+        """The stored source, with extraction rules and patterns from the config file on top."""
+        stored = self.store.get_source(name) or Source(name=name)
+        configured = self.settings.source(name)
+        if configured is None:
+            return stored
+        return replace(
+            stored,
+            include=configured.include or stored.include,
+            exclude=configured.exclude or stored.exclude,
+            extract_rules=configured.extract_rules,
+        )
+
+    # ── article checks ───────────────────────────────────────────────────────────────
+
+    async def check_article(self, article: TrackedArticle) -> CheckReport:
+        """Fetch, extract, compare with the last version, store, and schedule the next check."""
+        try:
+            page = await self.fetcher.fetch(
+                article.url, etag=article.etag, last_modified=article.last_modified
+            )
+        except FetchError as exc:
+            return self._record_failure(article, exc)
+        if page.not_modified:
+            return self._record_quiet(article, page, CheckOutcome.NOT_MODIFIED)
+        rules = self._source(article.source).extract_rules
+        try:
+            extracted = extract_article(page.text, url=page.final_url, rules=rules)
+        except ExtractError as exc:
+            return self._record_failure(article, exc, page=page)
+        article = self._follow_canonical(article, extracted)
+        return self._record_extracted(article, page, extracted, rules)
+
+    def _follow_canonical(self, article: TrackedArticle, extracted: Article) -> TrackedArticle:
+        """Adopt the page's rel=canonical URL when it names another address on the same site."""
+        if not extracted.canonical_url or article.version_count > 0:
+            return article
+        try:
+            canonical = canonical_url(extracted.canonical_url, base=article.url)
+        except InvalidURL:
+            return article
+        if canonical == article.url or not same_site(canonical, article.url):
+            return article
+        if self.store.update_article_url(article.id, canonical):
+            return replace(article, url=canonical)
+        return article
+
+    def _baseline(
+        self, latest: Version, extracted: Article, rules: ExtractRules, url: str
+    ) -> Version | Article:
+        """The last version as today's extractor sees it, so upgrades never look like edits."""
+        if latest.extractor == extracted.extractor:
+            return latest
+        html = self.store.raw_html(latest)
+        if html is None:
+            return latest
+        try:
+            return extract_article(html, url=url, rules=rules)
+        except ExtractError:
+            return latest
+
+    def _record_extracted(
+        self, article: TrackedArticle, page: Page, extracted: Article, rules: ExtractRules
+    ) -> CheckReport:
+        latest = self.store.latest_version(article.id)
+        kind, outcome = "new", CheckOutcome.NEW_VERSION
+        flags: tuple[str, ...] = ()
+        if latest is not None:
+            verdict = classify(self._baseline(latest, extracted, rules, page.final_url), extracted)
+            kind, flags = str(verdict.kind), verdict.flags
+            outcome = _OUTCOMES.get(verdict.kind, CheckOutcome.NEW_VERSION)
+        if outcome is CheckOutcome.UNCHANGED:
+            return self._record_quiet(article, page, outcome)
+        now = self.clock.now()
+        visible = outcome is CheckOutcome.NEW_VERSION
+        plan = next_check(
+            self._state(article, now, outcome, changed=visible), now, self.settings.schedule
+        )
+        result = CheckResult(
+            check=self._check(article, page, outcome),
+            article=extracted,
+            trivial=not visible,
+            change_kind=kind,
+            change_flags=flags,
+            raw_html=page.body,
+            next_check_at=plan.next_check_at,
+            retired=plan.retired,
+        )
+        version = self.store.record_check(result)
+        change = None
+        if visible and version is not None:
+            change = Change(
+                article_id=article.id,
+                article_url=article.url,
+                source=article.source,
+                old_version=latest.number if latest else None,
+                new_version=version.number,
+                captured_at=version.captured_at,
+                title=version.title,
+                kind=kind,
+                flags=flags,
+            )
+        return CheckReport(article=article, outcome=outcome, version=version, change=change)
+
+    def _record_quiet(
+        self, article: TrackedArticle, page: Page, outcome: CheckOutcome
+    ) -> CheckReport:
+        now = self.clock.now()
+        plan = next_check(self._state(article, now, outcome), now, self.settings.schedule)
+        self.store.record_check(
+            CheckResult(
+                check=self._check(article, page, outcome),
+                next_check_at=plan.next_check_at,
+                retired=plan.retired,
+            )
+        )
+        return CheckReport(article=article, outcome=outcome)
+
+    def _record_failure(
+        self, article: TrackedArticle, exc: CopydeskError, *, page: Page | None = None
+    ) -> CheckReport:
+        now = self.clock.now()
+        status = exc.status if isinstance(exc, HTTPStatusError) else (page.status if page else None)
+        outcome = CheckOutcome.GONE if status in _GONE_STATUSES else CheckOutcome.ERROR
+        reason = describe_error(exc)
+        plan = next_check(self._state(article, now, outcome), now, self.settings.schedule)
+        check = Check(
+            article_id=article.id,
+            checked_at=now,
+            outcome=outcome,
+            status=status,
+            error=reason,
+            html_hash=_hash(page.body) if page else None,
+            elapsed=page.elapsed if page else 0.0,
+        )
+        self.store.record_check(
+            CheckResult(check=check, next_check_at=plan.next_check_at, retired=False)
+        )
+        return CheckReport(article=article, outcome=outcome, error=reason)
+
+    def _check(self, article: TrackedArticle, page: Page, outcome: CheckOutcome) -> Check:
+        return Check(
+            article_id=article.id,
+            checked_at=self.clock.now(),
+            outcome=outcome,
+            status=page.status,
+            etag=page.etag,
+            last_modified=page.last_modified,
+            html_hash=_hash(page.body) if page.body else None,
+            elapsed=page.elapsed,
+        )
+
+    @staticmethod
+    def _state(
+        article: TrackedArticle, now: datetime, outcome: CheckOutcome, *, changed: bool = False
+    ) -> ScheduleState:
+        failed = outcome in (CheckOutcome.ERROR, CheckOutcome.GONE)
+        return ScheduleState(
+            first_seen_at=article.first_seen_at,
+            last_change_at=now if changed else article.last_change_at,
+            last_checked_at=now,
+            last_outcome=outcome,
+            consecutive_errors=article.consecutive_errors + 1 if failed else 0,
+        )
+
+
+def _hash(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def compare_pages(old_html: str, new_html: str, *, url: str | None = None) -> dict[str, object]:
+    """Whether and how the article changed between two saved pages (`copydesk compare`)."""
+    address = url or "http://unknown.invalid/"
+    old = extract_article(old_html, url=address)
+    new = extract_article(new_html, url=address)
+    verdict = classify(old, new)
+    rows = compare(old, new).paragraphs
+    # "changed" means a visible version would be recorded; trivial differences do not count.
+    return {
+        "changed": verdict.kind in (ChangeKind.MINOR, ChangeKind.SUBSTANTIVE),
+        "trivial": verdict.kind is ChangeKind.TRIVIAL,
+        "kind": str(verdict.kind),
+        "flags": list(verdict.flags),
+        "title_changed": old.title != new.title and verdict.kind is not ChangeKind.TRIVIAL,
+        "paragraphs_added": sum(1 for row in rows if row.op == "insert"),
+        "paragraphs_removed": sum(1 for row in rows if row.op == "delete"),
+        "paragraphs_changed": sum(1 for row in rows if row.op == "replace"),
+    }
+
+
+__all__ = ["CheckReport", "Tracker", "compare_pages", "describe_error"]

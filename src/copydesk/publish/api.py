@@ -1,0 +1,223 @@
+"""JSON API under /api/: the same data as the pages, and the write actions behind a token.
+
+Every error, from any route, has one shape: {"ok": false, "error": "...", "status": N}.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from copydesk.errors import UsageError
+from copydesk.publish import admin, wording
+from copydesk.publish.diffview import diff_view
+from copydesk.publish.openapi import openapi_document
+from copydesk.publish.params import (
+    day_start,
+    decode_cursor,
+    encode_cursor,
+    kind_param,
+    search_query,
+    text_param,
+)
+from copydesk.publish.security import bearer_token, check_admin
+from copydesk.publish.site import int_param, site_of
+from copydesk.records import ArticleStatus, Version
+from copydesk.store import recent_changes, search, source_figures, source_statistics
+
+PAGE_SIZE = 50
+
+
+def plain(value: Any) -> Any:
+    """Dataclasses, datetimes and tuples as JSON-ready values."""
+    if isinstance(value, datetime):
+        return wording.iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return plain(asdict(value))
+    return value
+
+
+def ok(**payload: Any) -> JSONResponse:
+    return JSONResponse({"ok": True, **plain(payload)})
+
+
+def error_response(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"ok": False, "error": message, "status": status}, status_code=status)
+
+
+def changes(request: Request) -> JSONResponse:
+    page = recent_changes(
+        site_of(request).store,
+        source=text_param(request, "source"),
+        kind=kind_param(request),
+        before=decode_cursor(text_param(request, "before")),
+        limit=PAGE_SIZE,
+    )
+    return ok(changes=page.rows, next=encode_cursor(page.next_cursor))
+
+
+def sources(request: Request) -> JSONResponse:
+    return ok(sources=source_figures(site_of(request).store))
+
+
+def source(request: Request) -> JSONResponse:
+    site = site_of(request)
+    name = str(request.path_params["name"])
+    figures = next((f for f in source_figures(site.store) if f.name == name), None)
+    if figures is None:
+        raise HTTPException(404, f"no source named {name[:100]}")
+    stats = source_statistics(site.store, name, now=site.clock.now())
+    page = recent_changes(site.store, source=name, limit=PAGE_SIZE)
+    return ok(
+        source=figures,
+        statistics={**plain(stats), "stealth_share": stats.stealth_share},
+        changes=page.rows,
+        next=encode_cursor(page.next_cursor),
+    )
+
+
+def _version_summary(version: Version) -> dict[str, Any]:
+    return {
+        "number": version.number,
+        "captured_at": version.captured_at,
+        "title": version.title,
+        "change_kind": version.change_kind,
+        "change_flags": version.change_flags,
+    }
+
+
+def article(request: Request) -> JSONResponse:
+    site = site_of(request)
+    found = site.article(int_param(request, "id"))
+    hidden = found.status is ArticleStatus.HIDDEN
+    versions = [] if hidden else site.store.versions(found.id)
+    now = site.clock.now()
+    return ok(
+        article={
+            "id": found.id,
+            "url": found.url,
+            "source": found.source,
+            "status": found.status.value,
+            "first_seen_at": found.first_seen_at,
+            "next_check_at": found.next_check_at,
+            "last_change_at": found.last_change_at,
+            "hidden_reason": found.hidden_reason,
+            "changes": max(0, len(versions) - 1),
+            "check": wording.check_sentence(found, now, site.settings.schedule),
+        },
+        versions=[_version_summary(v) for v in versions],
+    )
+
+
+def _versions(request: Request, *names: str) -> list[Version]:
+    site = site_of(request)
+    found = site.readable(int_param(request, "id"))
+    versions = {v.number: v for v in site.store.versions(found.id)}
+    picked = []
+    for name in names:
+        number = int_param(request, name)
+        if number not in versions:
+            raise HTTPException(404, f"article {found.id} has no version {number}")
+        picked.append(versions[number])
+    return picked
+
+
+def version(request: Request) -> JSONResponse:
+    (found,) = _versions(request, "n")
+    return ok(
+        version={
+            **_version_summary(found),
+            "byline": found.byline,
+            "published_at": found.published_at,
+            "paragraphs": found.paragraphs,
+        }
+    )
+
+
+def diff(request: Request) -> JSONResponse:
+    old, new = _versions(request, "a", "b")
+    return ok(old=old.number, new=new.number, diff=diff_view(old, new))
+
+
+def search_api(request: Request) -> JSONResponse:
+    query = search_query(request)
+    if not query.q:
+        raise HTTPException(400, "'q' is required")
+    hits = search(
+        site_of(request).store,
+        query.q,
+        source=query.source,
+        since=day_start(query.since),
+        until=day_start(query.until, after=True),
+        before_id=query.before,
+        limit=PAGE_SIZE,
+    )
+    return ok(results=hits, next=hits[-1].version_id if len(hits) == PAGE_SIZE else None)
+
+
+def openapi(request: Request) -> JSONResponse:
+    return JSONResponse(openapi_document())
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw:
+        return {}
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise HTTPException(400, "the body must be a JSON object") from exc
+    if not isinstance(body, dict):
+        raise HTTPException(400, "the body must be a JSON object")
+    return body
+
+
+async def add_source(request: Request) -> JSONResponse:
+    site = site_of(request)
+    check_admin(site.settings, bearer_token(request))
+    body = await _json_body(request)
+    name, endpoints = body.get("name"), body.get("endpoints", [])
+    if not isinstance(name, str) or not isinstance(endpoints, list):
+        raise HTTPException(400, "'name' (string) and 'endpoints' (list) are required")
+    pairs = [
+        (str(e.get("url", "")), str(e.get("kind", "feed")))
+        for e in endpoints
+        if isinstance(e, dict)
+    ]
+    added = await run_in_threadpool(admin.add_source, site.store, name, pairs, now=site.clock.now())
+    return ok(source={"name": added.name, "endpoints": [url for url, _ in pairs]})
+
+
+async def article_action(request: Request) -> JSONResponse:
+    """POST /api/articles/{id}/{pause|hide|unhide}, and DELETE /api/sources/{name}."""
+    site = site_of(request)
+    check_admin(site.settings, bearer_token(request))
+    body = await _json_body(request)
+    if "name" in request.path_params:
+        action, target = "remove-source", str(request.path_params["name"])
+    else:
+        action, target = str(request.path_params["action"]), str(int_param(request, "id"))
+    if action not in admin.ACTIONS:
+        raise HTTPException(404, f"unknown action: {action[:40]}")
+    reason = body.get("reason", "")
+    if not isinstance(reason, str):
+        raise UsageError("'reason' must be a string")
+    done = await run_in_threadpool(
+        admin.apply, site.store, action, target, reason, site.clock.now(), site.settings.schedule
+    )
+    return ok(done=done)

@@ -1,0 +1,71 @@
+"""Turn the diff stage's TextDiff into rows a template can print without logic."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from copydesk.diff import TextDiff, compare
+from copydesk.records import Version
+
+Piece = tuple[str, str]  # (op, text): op is "equal", "insert" or "delete"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DiffRow:
+    """One paragraph row: what the old and new side show, and the inline merge of both."""
+
+    anchor: str
+    op: str
+    old: tuple[Piece, ...]
+    new: tuple[Piece, ...]
+    inline: tuple[Piece, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DiffView:
+    title: tuple[Piece, ...]
+    title_changed: bool
+    byline: tuple[Piece, ...]
+    byline_changed: bool
+    rows: tuple[DiffRow, ...]
+    changed_rows: int
+
+
+def _pieces(spans: Sequence[Any], keep: frozenset[str]) -> tuple[Piece, ...]:
+    return tuple((str(s.op), str(s.text)) for s in spans if s.op in keep and s.text)
+
+
+_ALL = frozenset({"equal", "insert", "delete"})
+_OLD = frozenset({"equal", "delete"})
+_NEW = frozenset({"equal", "insert"})
+
+
+def diff_view(old: Version, new: Version) -> DiffView:
+    """Compare two versions and lay the result out as anchored paragraph rows."""
+    result: TextDiff = compare(old, new)
+    rows = tuple(
+        DiffRow(
+            anchor=f"p{index}",
+            op=row.op,
+            old=_pieces(row.spans, _OLD),
+            new=_pieces(row.spans, _NEW),
+            inline=_pieces(row.spans, _ALL),
+        )
+        for index, row in enumerate(result.paragraphs, start=1)
+    )
+    return DiffView(
+        title=_pieces(result.title.spans, _ALL),
+        title_changed=result.title.changed,
+        byline=_pieces(result.byline.spans, _ALL),
+        byline_changed=result.byline.changed,
+        rows=rows,
+        changed_rows=len(result.changes),
+    )
+
+
+def summary(kind: str | None, flags: Sequence[str]) -> str:
+    """`substantive change: headline, numbers` for feeds and tables."""
+    label = f"{kind} change" if kind else "change"
+    return f"{label}: {', '.join(flags)}" if flags else label

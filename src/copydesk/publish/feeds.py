@@ -1,0 +1,183 @@
+"""Atom 1.0 and RSS 2.0 feeds of changes: all, per source, per article, per search.
+
+Built with ElementTree, so every title and URL is escaped by the serializer, and run through
+wording.clean, so control characters from article text never make the XML invalid.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from copydesk.publish.diffview import summary
+from copydesk.publish.params import day_start, search_query
+from copydesk.publish.site import int_param, site_of
+from copydesk.publish.wording import clean, iso
+from copydesk.store import ChangeRow, recent_changes, search, source_figures
+
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_SIZE = 50
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Entry:
+    id: str
+    title: str
+    link: str
+    updated: datetime
+    summary: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Feed:
+    title: str
+    page: str  # the HTML page this feed mirrors (absolute)
+    self_url: str
+    entries: tuple[Entry, ...]
+    updated: datetime | None
+
+
+def _base(request: Request) -> str:
+    configured = site_of(request).settings.web.base_url
+    return (configured or str(request.base_url)).rstrip("/")
+
+
+def _change_link(base: str, row: ChangeRow) -> str:
+    if row.number <= 1:
+        return f"{base}/articles/{row.article_id}/versions/{row.number}"
+    return f"{base}/articles/{row.article_id}/diff/{row.number - 1}/{row.number}"
+
+
+def _change_entry(base: str, row: ChangeRow) -> Entry:
+    label = "first version" if row.number <= 1 else summary(row.change_kind, row.change_flags)
+    return Entry(
+        id=f"{base}/versions/{row.version_id}",
+        title=f"{row.title} (version {row.number})",
+        link=_change_link(base, row),
+        updated=row.captured_at,
+        summary=f"{row.source}: {label}. {row.article_url}",
+    )
+
+
+def _atom(feed: Feed) -> bytes:
+    ET.register_namespace("", ATOM)
+    root = ET.Element(f"{{{ATOM}}}feed")
+    _text(root, f"{{{ATOM}}}title", feed.title)
+    _text(root, f"{{{ATOM}}}id", feed.self_url)
+    _text(root, f"{{{ATOM}}}updated", iso(feed.updated) or "1970-01-01T00:00:00Z")
+    ET.SubElement(root, f"{{{ATOM}}}link", rel="self", href=clean(feed.self_url))
+    ET.SubElement(root, f"{{{ATOM}}}link", rel="alternate", href=clean(feed.page))
+    author = ET.SubElement(root, f"{{{ATOM}}}author")
+    _text(author, f"{{{ATOM}}}name", "copydesk")
+    for entry in feed.entries:
+        item = ET.SubElement(root, f"{{{ATOM}}}entry")
+        _text(item, f"{{{ATOM}}}title", entry.title)
+        _text(item, f"{{{ATOM}}}id", entry.id)
+        _text(item, f"{{{ATOM}}}updated", iso(entry.updated) or "")
+        ET.SubElement(item, f"{{{ATOM}}}link", rel="alternate", href=clean(entry.link))
+        _text(item, f"{{{ATOM}}}summary", entry.summary)
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+
+
+def _rss(feed: Feed) -> bytes:
+    root = ET.Element("rss", version="2.0")
+    channel = ET.SubElement(root, "channel")
+    _text(channel, "title", feed.title)
+    _text(channel, "link", feed.page)
+    _text(channel, "description", feed.title)
+    if feed.updated is not None:
+        _text(channel, "lastBuildDate", format_datetime(feed.updated, usegmt=True))
+    for entry in feed.entries:
+        item = ET.SubElement(channel, "item")
+        _text(item, "title", entry.title)
+        _text(item, "link", entry.link)
+        guid = _text(item, "guid", entry.id)
+        guid.set("isPermaLink", "false")
+        _text(item, "pubDate", format_datetime(entry.updated, usegmt=True))
+        _text(item, "description", entry.summary)
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+
+
+def _text(parent: ET.Element, tag: str, value: str) -> ET.Element:
+    element = ET.SubElement(parent, tag)
+    element.text = clean(value)
+    return element
+
+
+def _respond(request: Request, feed: Feed) -> Response:
+    if request.url.path.endswith(".rss"):
+        return Response(_rss(feed), media_type="application/rss+xml; charset=utf-8")
+    return Response(_atom(feed), media_type="application/atom+xml; charset=utf-8")
+
+
+def _changes_feed(request: Request, title: str, page: str, rows: tuple[ChangeRow, ...]) -> Response:
+    base = _base(request)
+    entries = tuple(_change_entry(base, row) for row in rows)
+    feed = Feed(
+        title=title,
+        page=base + page,
+        self_url=base + request.url.path,
+        entries=entries,
+        updated=max((e.updated for e in entries), default=None),
+    )
+    return _respond(request, feed)
+
+
+def all_changes(request: Request) -> Response:
+    rows = recent_changes(site_of(request).store, limit=FEED_SIZE).rows
+    return _changes_feed(request, "copydesk: recent changes", "/", rows)
+
+
+def source_changes(request: Request) -> Response:
+    site = site_of(request)
+    name = str(request.path_params["name"])
+    if all(f.name != name for f in source_figures(site.store)):
+        raise HTTPException(404, f"no source named {name[:100]}")
+    rows = recent_changes(site.store, source=name, limit=FEED_SIZE).rows
+    return _changes_feed(request, f"copydesk: changes in {name}", f"/sources/{name}", rows)
+
+
+def article_changes(request: Request) -> Response:
+    site = site_of(request)
+    article = site.readable(int_param(request, "id"))
+    rows = recent_changes(site.store, article_id=article.id, kind="all", limit=FEED_SIZE).rows
+    title = f"copydesk: changes to {article.title or article.url}"
+    return _changes_feed(request, title, f"/articles/{article.id}", rows)
+
+
+def search_feed(request: Request) -> Response:
+    site = site_of(request)
+    query = search_query(request)
+    hits = search(
+        site.store,
+        query.q,
+        source=query.source,
+        since=day_start(query.since),
+        until=day_start(query.until, after=True),
+        limit=FEED_SIZE,
+    )
+    base = _base(request)
+    entries = tuple(
+        Entry(
+            id=f"{base}/versions/{hit.version_id}",
+            title=f"{hit.title} (version {hit.number})",
+            link=f"{base}/articles/{hit.article_id}/versions/{hit.number}",
+            updated=hit.captured_at,
+            summary=f"{hit.source}: {hit.excerpt}",
+        )
+        for hit in hits
+    )
+    feed = Feed(
+        title=f"copydesk: search for {query.q}",
+        page=f"{base}/search?{request.url.query}",
+        self_url=f"{base}{request.url.path}?{request.url.query}",
+        entries=entries,
+        updated=max((e.updated for e in entries), default=None),
+    )
+    return _respond(request, feed)

@@ -1,0 +1,246 @@
+"""Store: the one object the rest of copydesk uses to read and write the database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
+from types import TracebackType
+
+from copydesk.errors import StoreError
+from copydesk.records import (
+    ArticleStatus,
+    Candidate,
+    Check,
+    CheckResult,
+    Endpoint,
+    Source,
+    TrackedArticle,
+    Version,
+)
+from copydesk.store import reads, writes
+from copydesk.store.blobs import get_blob
+from copydesk.store.database import Database
+
+
+class Store:
+    """Sources, endpoints, articles, versions and checks over SQLite or PostgreSQL.
+
+    Every method is one transaction. Datetimes go in and come out timezone-aware (UTC).
+    Unknown names and ids raise UsageError; database failures raise StoreError.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    @classmethod
+    def open(cls, url: str, *, migrate: bool = True) -> Store:
+        """Connect (creating a SQLite file) and, unless told not to, migrate to the head."""
+        database = Database(url)
+        try:
+            if migrate:
+                database.migrate()
+        except BaseException:
+            database.close()
+            raise
+        return cls(database)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def url(self) -> str:
+        return self._db.url
+
+    # ---- sources and endpoints ----------------------------------------------------------
+
+    def add_source(self, source: Source, *, now: datetime) -> Source:
+        """Create or update a source by name (re-activating a removed one); returns it with id."""
+        with self._db.write() as conn:
+            return writes.upsert_source(conn, source, now)
+
+    def get_source(self, name: str) -> Source | None:
+        with self._db.read() as conn:
+            return reads.get_source(conn, name)
+
+    def list_sources(self) -> list[Source]:
+        with self._db.read() as conn:
+            return reads.list_sources(conn)
+
+    def remove_source(self, name: str) -> None:
+        """Deactivate a source: its endpoints go, its active articles retire, history stays."""
+        with self._db.write() as conn:
+            writes.remove_source(conn, name)
+
+    def add_endpoint(self, endpoint: Endpoint, *, now: datetime) -> Endpoint:
+        """Register a feed, sitemap or front page once; a new one is due at `now`."""
+        with self._db.write() as conn:
+            return writes.add_endpoint(self._db, conn, endpoint, now)
+
+    def list_endpoints(self, source: str | None = None) -> list[Endpoint]:
+        with self._db.read() as conn:
+            return reads.list_endpoints(conn, source)
+
+    def due_endpoints(self, now: datetime, *, limit: int = 100) -> list[Endpoint]:
+        with self._db.read() as conn:
+            return reads.due_endpoints(conn, now, limit)
+
+    def record_poll(
+        self,
+        endpoint_id: int,
+        *,
+        polled_at: datetime,
+        next_poll_at: datetime,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Note a poll. A failure (error given) counts up and keeps the validators."""
+        with self._db.write() as conn:
+            writes.record_poll(
+                conn,
+                endpoint_id,
+                polled_at=polled_at,
+                next_poll_at=next_poll_at,
+                etag=etag,
+                last_modified=last_modified,
+                error=error,
+            )
+
+    # ---- articles -----------------------------------------------------------------------
+
+    def add_articles(
+        self, source: str, candidates: Sequence[Candidate], *, now: datetime
+    ) -> list[TrackedArticle]:
+        """Track unknown URLs (due now) and return only those; hints pull known ones forward.
+
+        URLs are stored as given: the caller passes canonical ones (copydesk.urls).
+        """
+        with self._db.write() as conn:
+            source_id = writes.active_source_id(conn, source)
+            new_ids = writes.add_articles(self._db, conn, source_id, candidates, now)
+            return reads.articles_by_id(conn, new_ids)
+
+    def add_article(self, source: str, url: str, *, now: datetime) -> TrackedArticle:
+        """Track one URL (due now); an already known URL returns the existing article."""
+        with self._db.write() as conn:
+            known = reads.find_article(conn, url)
+            if known is not None:
+                return known
+            source_id = writes.active_source_id(conn, source)
+            article_id = writes.add_article(self._db, conn, source_id, url, now)
+            return _exists(reads.get_article(conn, article_id), article_id)
+
+    def get_article(self, article_id: int) -> TrackedArticle | None:
+        with self._db.read() as conn:
+            return reads.get_article(conn, article_id)
+
+    def find_article(self, url: str) -> TrackedArticle | None:
+        with self._db.read() as conn:
+            return reads.find_article(conn, url)
+
+    def claim_due_articles(
+        self, now: datetime, *, limit: int, lease: timedelta
+    ) -> list[TrackedArticle]:
+        """Lease due articles, oldest due first: no other worker checks them before now+lease."""
+        with self._db.write() as conn:
+            ids = writes.claim_due(self._db, conn, now, limit=limit, lease=lease)
+            return reads.articles_by_id(conn, ids)
+
+    def release_leases(self, now: datetime) -> int:
+        """Return claimed checks to the queue; only for a single tracker restarting after a crash."""
+        with self._db.write() as conn:
+            return writes.release_leases(conn, now)
+
+    def next_due_at(self) -> datetime | None:
+        """When the next check or poll falls due, so a worker knows how long to sleep."""
+        with self._db.read() as conn:
+            return reads.next_due_at(conn)
+
+    def set_article_status(
+        self,
+        article_id: int,
+        status: ArticleStatus,
+        *,
+        reason: str | None = None,
+        next_check_at: datetime | None = None,
+    ) -> None:
+        with self._db.write() as conn:
+            writes.set_article_status(
+                conn, article_id, status, reason=reason, next_check_at=next_check_at
+            )
+
+    def update_article_url(self, article_id: int, url: str) -> bool:
+        """Move an article to the URL its page calls canonical; False when that URL is taken."""
+        with self._db.write() as conn:
+            return writes.update_article_url(conn, article_id, url)
+
+    def list_articles(self, *, source: str | None = None, limit: int = 100) -> list[TrackedArticle]:
+        """Most recently discovered first."""
+        with self._db.read() as conn:
+            return reads.list_articles(conn, source, limit)
+
+    # ---- versions and checks ------------------------------------------------------------
+
+    def record_check(self, result: CheckResult) -> Version | None:
+        """Store a check, its new version if any, and the article's state, all or nothing."""
+        with self._db.write() as conn:
+            return writes.record_check(self._db, conn, result)
+
+    def latest_version(self, article_id: int, *, include_trivial: bool = True) -> Version | None:
+        with self._db.read() as conn:
+            return reads.latest_version(conn, article_id, include_trivial)
+
+    def versions(self, article_id: int, *, include_trivial: bool = False) -> list[Version]:
+        """Oldest first."""
+        with self._db.read() as conn:
+            return reads.list_versions(conn, article_id, include_trivial)
+
+    def get_version(self, article_id: int, number: int) -> Version | None:
+        """Visible version `number` (1-based) of an article."""
+        with self._db.read() as conn:
+            return reads.get_version(conn, article_id, number)
+
+    def raw_html(self, version: Version) -> bytes | None:
+        """The HTML capture a version was extracted from, if it was kept."""
+        with self._db.read() as conn:
+            digest = version.html_hash
+            if digest is None and version.id is not None:
+                digest = reads.html_blob_of(conn, version.id)
+            return None if digest is None else get_blob(conn, digest)
+
+    def checks(self, article_id: int, *, limit: int = 100) -> list[Check]:
+        """Newest first."""
+        with self._db.read() as conn:
+            return reads.list_checks(conn, article_id, limit)
+
+    def iter_export(
+        self, *, include_trivial: bool = False
+    ) -> Iterator[tuple[TrackedArticle, Version]]:
+        """Stream (article, version) pairs, oldest article first, versions in order."""
+        with self._db.read() as conn:
+            yield from reads.iter_export(conn, include_trivial)
+
+    def stats(self) -> list[dict[str, object]]:
+        """Per active source: name, articles, active, versions, checks, errors, last_check_at."""
+        with self._db.read() as conn:
+            return reads.stats(conn)
+
+    def integrity_ok(self) -> bool:
+        return self._db.integrity_ok()
+
+
+def _exists(article: TrackedArticle | None, article_id: int) -> TrackedArticle:
+    if article is None:  # cannot happen: the id was read in the same transaction
+        raise StoreError(f"article {article_id} vanished while being saved")
+    return article

@@ -1,0 +1,142 @@
+"""SQLAlchemy Core tables; the one place that says how records are laid out in the database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+# Fixed constraint names keep future Alembic migrations identical on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out; SQLite forgets tzinfo, so it is added back here only."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime given to the store: {value.isoformat()}")
+        value = value.astimezone(UTC)
+        # SQLite stores text: drop the offset so every value sorts and compares as UTC text.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            raise TypeError(f"not a datetime from the database: {value!r}")
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+sources = sa.Table(
+    "sources",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("include", sa.JSON, nullable=False),
+    sa.Column("exclude", sa.JSON, nullable=False),
+    sa.Column("extract_keep", sa.JSON, nullable=False),
+    sa.Column("extract_drop", sa.JSON, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+endpoints = sa.Table(
+    "endpoints",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), nullable=False, index=True),
+    sa.Column("url", sa.Text, nullable=False, unique=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("next_poll_at", UTCDateTime, index=True),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("last_polled_at", UTCDateTime),
+    sa.Column("consecutive_errors", sa.Integer, nullable=False),
+    sa.Column("last_error", sa.Text),
+)
+
+articles = sa.Table(
+    "articles",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), nullable=False, index=True),
+    sa.Column("url", sa.Text, nullable=False, unique=True),
+    sa.Column("first_seen_at", UTCDateTime, nullable=False),
+    sa.Column("last_checked_at", UTCDateTime),
+    sa.Column("last_change_at", UTCDateTime),
+    sa.Column("next_check_at", UTCDateTime, index=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("hidden_reason", sa.Text),
+    sa.Column("consecutive_errors", sa.Integer, nullable=False),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("version_count", sa.Integer, nullable=False),
+    sa.Column("title", sa.Text),
+    sa.Column("hint_at", UTCDateTime),
+    sa.Column("lease_until", UTCDateTime),
+)
+
+blobs = sa.Table(
+    "blobs",
+    metadata,
+    sa.Column("hash", sa.String(64), primary_key=True),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+)
+
+versions = sa.Table(
+    "versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("captured_at", UTCDateTime, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("byline", sa.Text),
+    sa.Column("published_at", sa.Text),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("content_blob", sa.String(64), sa.ForeignKey("blobs.hash"), nullable=False),
+    sa.Column("html_blob", sa.String(64), sa.ForeignKey("blobs.hash")),
+    sa.Column("trivial", sa.Boolean, nullable=False),
+    sa.Column("extractor", sa.Text, nullable=False),
+    sa.Column("change_kind", sa.String(20)),
+    sa.Column("change_flags", sa.JSON, nullable=False),
+    sa.UniqueConstraint("article_id", "seq"),
+    sa.Index("ix_versions_article_id_number", "article_id", "number"),
+)
+
+checks = sa.Table(
+    "checks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), nullable=False),
+    sa.Column("checked_at", UTCDateTime, nullable=False),
+    sa.Column("status", sa.Integer),
+    sa.Column("outcome", sa.String(20), nullable=False),
+    sa.Column("error", sa.Text),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("html_hash", sa.String(64)),
+    sa.Column("elapsed", sa.Float, nullable=False),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id")),
+    sa.Index("ix_checks_article_id_checked_at", "article_id", "checked_at"),
+)

@@ -1,0 +1,395 @@
+"""Statements that change the database; each runs inside the caller's one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from copydesk.errors import StoreError, UsageError
+from copydesk.records import (
+    ArticleStatus,
+    Candidate,
+    CheckOutcome,
+    CheckResult,
+    Endpoint,
+    EndpointKind,
+    Source,
+    Version,
+)
+from copydesk.store import reads
+from copydesk.store.blobs import content_hash, encode_paragraphs, put_blob, sha256_hex
+from copydesk.store.database import Database
+from copydesk.store.schema import articles, checks, endpoints, sources, versions
+
+_CHUNK = 500  # bound on IN (...) lists and multi-row VALUES
+_ACTIVE = ArticleStatus.ACTIVE.value
+_FAILED = frozenset({CheckOutcome.ERROR, CheckOutcome.GONE})
+
+
+def active_source_id(conn: Connection, name: str) -> int:
+    """The id of an active source, or UsageError naming it."""
+    source_id = conn.execute(
+        sa.select(sources.c.id).where(sources.c.name == name, sources.c.active.is_(True))
+    ).scalar()
+    if source_id is None:
+        raise UsageError(f"unknown source: {name}")
+    return int(source_id)
+
+
+# ---- sources and endpoints ----------------------------------------------------------------
+
+
+def upsert_source(conn: Connection, source: Source, now: datetime) -> Source:
+    """Insert or update a source by name; a removed source comes back active."""
+    values = {
+        "include": list(source.include),
+        "exclude": list(source.exclude),
+        "extract_keep": list(source.extract_rules.keep),
+        "extract_drop": list(source.extract_rules.drop),
+        "active": True,
+    }
+    known = conn.execute(sa.select(sources.c.id).where(sources.c.name == source.name)).scalar()
+    if known is None:
+        conn.execute(sa.insert(sources).values(name=source.name, created_at=now, **values))
+    else:
+        conn.execute(sa.update(sources).where(sources.c.id == known).values(**values))
+    stored = reads.get_source(conn, source.name)
+    if stored is None:  # cannot happen: written just above, in this transaction
+        raise StoreError(f"source {source.name} vanished while being saved")
+    return stored
+
+
+def remove_source(conn: Connection, name: str) -> None:
+    """Deactivate a source, drop its endpoints and retire its active articles (data is kept)."""
+    source_id = active_source_id(conn, name)
+    conn.execute(sa.delete(endpoints).where(endpoints.c.source_id == source_id))
+    conn.execute(
+        sa.update(articles)
+        .where(articles.c.source_id == source_id, articles.c.status == _ACTIVE)
+        .values(status=ArticleStatus.RETIRED.value, lease_until=None)
+    )
+    conn.execute(sa.update(sources).where(sources.c.id == source_id).values(active=False))
+
+
+def add_endpoint(db: Database, conn: Connection, endpoint: Endpoint, now: datetime) -> Endpoint:
+    """Register an endpoint once per URL; a new one is due at once."""
+    existing = reads.get_endpoint(conn, url=endpoint.url)
+    if existing is not None:
+        return existing
+    row = {
+        "source_id": active_source_id(conn, endpoint.source),
+        "url": endpoint.url,
+        "kind": EndpointKind(endpoint.kind).value,
+        "next_poll_at": now,
+        "etag": endpoint.etag,
+        "last_modified": endpoint.last_modified,
+        "consecutive_errors": 0,
+    }
+    conn.execute(db.insert_ignoring_conflicts(endpoints, [row], keys=["url"]))
+    stored = reads.get_endpoint(conn, url=endpoint.url)
+    if stored is None:  # cannot happen: inserted above, or by a concurrent writer
+        raise StoreError(f"endpoint {endpoint.url} vanished while being saved")
+    return stored
+
+
+def record_poll(
+    conn: Connection,
+    endpoint_id: int,
+    *,
+    polled_at: datetime,
+    next_poll_at: datetime,
+    etag: str | None,
+    last_modified: str | None,
+    error: str | None,
+) -> None:
+    """Note one poll; a failure keeps the validators so the next poll can still be conditional."""
+    values: dict[str, Any] = {"last_polled_at": polled_at, "next_poll_at": next_poll_at}
+    if error is not None:
+        values.update(consecutive_errors=endpoints.c.consecutive_errors + 1, last_error=error)
+    else:
+        values.update(consecutive_errors=0, last_error=None)
+        # A 304 need not repeat its validators: keep the ones we have rather than lose them.
+        values.update(_validators(etag, last_modified))
+    done = conn.execute(sa.update(endpoints).where(endpoints.c.id == endpoint_id).values(**values))
+    if done.rowcount == 0:
+        raise UsageError(f"unknown endpoint: {endpoint_id}")
+
+
+def _validators(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    found = {"etag": etag, "last_modified": last_modified}
+    return {key: value for key, value in found.items() if value is not None}
+
+
+# ---- articles -----------------------------------------------------------------------------
+
+
+def _merge_candidates(candidates: Sequence[Candidate]) -> dict[str, Candidate]:
+    """One candidate per URL (first seen), keeping the newest updated_at any of them gave."""
+    merged: dict[str, Candidate] = {}
+    for candidate in candidates:
+        first = merged.setdefault(candidate.url, candidate)
+        if candidate.updated_at and (
+            not first.updated_at or candidate.updated_at > first.updated_at
+        ):
+            merged[candidate.url] = Candidate(
+                url=first.url,
+                title=first.title,
+                published_at=first.published_at,
+                updated_at=candidate.updated_at,
+                guid=first.guid,
+            )
+    return merged
+
+
+def _new_article_row(source_id: int, url: str, now: datetime) -> dict[str, Any]:
+    return {
+        "source_id": source_id,
+        "url": url,
+        "first_seen_at": now,
+        "next_check_at": now,
+        "status": _ACTIVE,
+        "consecutive_errors": 0,
+        "version_count": 0,
+        "title": None,
+        "hint_at": None,
+    }
+
+
+def add_articles(
+    db: Database, conn: Connection, source_id: int, candidates: Sequence[Candidate], now: datetime
+) -> list[int]:
+    """Insert unknown URLs (due now) and apply hints to known ones; returns the new ids."""
+    merged = list(_merge_candidates(candidates).values())
+    new_ids: list[int] = []
+    for start in range(0, len(merged), _CHUNK):
+        chunk = merged[start : start + _CHUNK]
+        known = conn.execute(
+            sa.select(articles).where(articles.c.url.in_([c.url for c in chunk]))
+        ).all()
+        known_by_url = {row.url: row for row in known}
+        fresh = [c for c in chunk if c.url not in known_by_url]
+        new_ids.extend(_insert_articles(db, conn, source_id, fresh, now))
+        for candidate in chunk:
+            row = known_by_url.get(candidate.url)
+            if row is not None:
+                _apply_hint(conn, row, candidate.updated_at, now)
+    return sorted(new_ids)
+
+
+def _insert_articles(
+    db: Database, conn: Connection, source_id: int, fresh: Sequence[Candidate], now: datetime
+) -> list[int]:
+    if not fresh:
+        return []
+    rows = []
+    for candidate in fresh:
+        row = _new_article_row(source_id, candidate.url, now)
+        row.update(title=candidate.title, hint_at=candidate.updated_at)
+        rows.append(row)
+    # ON CONFLICT: a concurrent worker may insert the same URL; it is then not new for us.
+    statement = db.insert_ignoring_conflicts(articles, rows, keys=["url"])
+    return [int(i) for i in conn.execute(statement.returning(articles.c.id)).scalars()]
+
+
+def _apply_hint(conn: Connection, row: Any, updated_at: datetime | None, now: datetime) -> None:
+    """A feed says the article changed after our last hint: check it now, unless it is leased."""
+    if row.status != _ACTIVE or updated_at is None:
+        return
+    if row.hint_at is not None and updated_at <= row.hint_at:
+        return
+    values: dict[str, Any] = {"hint_at": updated_at}
+    leased = row.lease_until is not None and row.lease_until > now
+    if not leased and (row.next_check_at is None or row.next_check_at > now):
+        values["next_check_at"] = now
+    conn.execute(sa.update(articles).where(articles.c.id == row.id).values(**values))
+
+
+def add_article(db: Database, conn: Connection, source_id: int, url: str, now: datetime) -> int:
+    """The id of the article at `url`, inserting it (due now) when unknown."""
+    known = conn.execute(sa.select(articles.c.id).where(articles.c.url == url)).scalar()
+    if known is not None:
+        return int(known)
+    row = _new_article_row(source_id, url, now)
+    conn.execute(db.insert_ignoring_conflicts(articles, [row], keys=["url"]))
+    return int(conn.execute(sa.select(articles.c.id).where(articles.c.url == url)).scalar_one())
+
+
+def claim_due(
+    db: Database, conn: Connection, now: datetime, *, limit: int, lease: timedelta
+) -> list[int]:
+    """Lease the oldest due active articles by moving their next check past the lease."""
+    query = (
+        sa.select(articles.c.id)
+        .where(articles.c.status == _ACTIVE, articles.c.next_check_at <= now)
+        .order_by(articles.c.next_check_at, articles.c.id)
+        .limit(limit)
+    )
+    if db.dialect == "postgresql":
+        # Concurrent workers skip rows another one is claiming instead of waiting for it.
+        query = query.with_for_update(skip_locked=True)
+    ids = [int(i) for i in conn.execute(query).scalars()]
+    if ids:
+        until = now + lease
+        conn.execute(
+            sa.update(articles)
+            .where(articles.c.id.in_(ids))
+            .values(next_check_at=until, lease_until=until)
+        )
+    return ids
+
+
+def release_leases(conn: Connection, now: datetime) -> int:
+    """Make every leased article due now: its claimant is known to be gone."""
+    result = conn.execute(
+        sa.update(articles)
+        .where(articles.c.lease_until.is_not(None), articles.c.lease_until > now)
+        .values(next_check_at=now, lease_until=None)
+    )
+    return int(result.rowcount or 0)
+
+
+def set_article_status(
+    conn: Connection,
+    article_id: int,
+    status: ArticleStatus,
+    *,
+    reason: str | None,
+    next_check_at: datetime | None,
+) -> None:
+    values: dict[str, Any] = {"status": status.value, "hidden_reason": reason}
+    if next_check_at is not None:
+        values["next_check_at"] = next_check_at
+    done = conn.execute(sa.update(articles).where(articles.c.id == article_id).values(**values))
+    if done.rowcount == 0:
+        raise UsageError(f"unknown article: {article_id}")
+
+
+def update_article_url(conn: Connection, article_id: int, url: str) -> bool:
+    """Move an article to its canonical URL; False when another article already has it."""
+    owner = conn.execute(sa.select(articles.c.id).where(articles.c.url == url)).scalar()
+    if owner is not None:
+        return int(owner) == article_id
+    done = conn.execute(sa.update(articles).where(articles.c.id == article_id).values(url=url))
+    if done.rowcount == 0:
+        raise UsageError(f"unknown article: {article_id}")
+    return True
+
+
+# ---- checks and versions ------------------------------------------------------------------
+
+
+def record_check(db: Database, conn: Connection, result: CheckResult) -> Version | None:
+    """Write a check, its version (if any) and the article's new state."""
+    check = result.check
+    article = conn.execute(
+        # FOR UPDATE (PostgreSQL): two workers never number versions of one article at once.
+        sa.select(articles).where(articles.c.id == check.article_id).with_for_update()
+    ).first()
+    if article is None:
+        raise UsageError(f"unknown article: {check.article_id}")
+    check_id = _insert_check(conn, result)
+    version = None
+    if result.article is not None:
+        version = insert_version(db, conn, result)
+        conn.execute(sa.update(checks).where(checks.c.id == check_id).values(version_id=version.id))
+    _update_checked_article(conn, result, version)
+    return version
+
+
+def _insert_check(conn: Connection, result: CheckResult) -> int:
+    check = result.check
+    html_hash = check.html_hash
+    if html_hash is None and result.raw_html is not None:
+        html_hash = sha256_hex(result.raw_html)
+    statement = sa.insert(checks).values(
+        article_id=check.article_id,
+        checked_at=check.checked_at,
+        status=check.status,
+        outcome=check.outcome.value,
+        error=check.error,
+        etag=check.etag,
+        last_modified=check.last_modified,
+        html_hash=html_hash,
+        elapsed=check.elapsed,
+    )
+    return int(conn.execute(statement.returning(checks.c.id)).scalar_one())
+
+
+def insert_version(db: Database, conn: Connection, result: CheckResult) -> Version:
+    """Store `result.article` as the article's next version, text and HTML as shared blobs."""
+    article = result.article
+    if article is None:
+        raise StoreError("insert_version needs a result with an article")
+    article_id = result.check.article_id
+    last_seq, last_number = conn.execute(
+        sa.select(sa.func.max(versions.c.seq), sa.func.max(versions.c.number)).where(
+            versions.c.article_id == article_id
+        )
+    ).one()
+    # With no visible predecessor there is nothing to be a trivial edit of: count it as visible.
+    trivial = result.trivial and bool(last_number)
+    version = Version(
+        article_id=article_id,
+        number=(last_number or 0) + (0 if trivial else 1),
+        captured_at=result.check.checked_at,
+        title=article.title,
+        byline=article.byline,
+        published_at=article.published_at,
+        paragraphs=tuple(article.paragraphs),
+        trivial=trivial,
+        extractor=article.extractor,
+        content_hash=content_hash(article.title, article.byline, article.paragraphs),
+        html_hash=None if result.raw_html is None else put_blob(db, conn, result.raw_html),
+        seq=(last_seq or 0) + 1,
+        change_kind=result.change_kind,
+        change_flags=tuple(result.change_flags),
+    )
+    content_blob = put_blob(db, conn, encode_paragraphs(version.paragraphs))
+    statement = sa.insert(versions).values(_version_row(version, content_blob))
+    version_id = conn.execute(statement.returning(versions.c.id)).scalar_one()
+    return replace(version, id=int(version_id))
+
+
+def _version_row(version: Version, content_blob: str) -> dict[str, Any]:
+    return {
+        "article_id": version.article_id,
+        "seq": version.seq,
+        "number": version.number,
+        "captured_at": version.captured_at,
+        "title": version.title,
+        "byline": version.byline,
+        "published_at": version.published_at,
+        "content_hash": version.content_hash,
+        "content_blob": content_blob,
+        "html_blob": version.html_hash,
+        "trivial": version.trivial,
+        "extractor": version.extractor,
+        "change_kind": version.change_kind,
+        "change_flags": list(version.change_flags),
+    }
+
+
+def _update_checked_article(conn: Connection, result: CheckResult, version: Version | None) -> None:
+    check = result.check
+    values: dict[str, Any] = {
+        "last_checked_at": check.checked_at,
+        "next_check_at": result.next_check_at,
+        "lease_until": None,
+    }
+    if check.outcome in _FAILED:
+        values["consecutive_errors"] = articles.c.consecutive_errors + 1
+    else:
+        values["consecutive_errors"] = 0
+        values.update(_validators(check.etag, check.last_modified))
+    if version is not None:
+        values.update(title=version.title, version_count=version.number)
+        if not version.trivial:
+            values["last_change_at"] = version.captured_at
+    if result.retired:
+        values["status"] = ArticleStatus.RETIRED.value
+    conn.execute(sa.update(articles).where(articles.c.id == check.article_id).values(**values))

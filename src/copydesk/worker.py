@@ -1,0 +1,152 @@
+"""The long-running tracker loop: ask the store what is due, run the pipeline, stop cleanly.
+
+One loop serves both `copydesk run` (SQLite, one process) and `copydesk worker` (many processes
+on PostgreSQL): due articles are claimed with a lease, so a crashed or parallel worker never
+loses or double-checks an article.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from copydesk.clock import Clock
+from copydesk.errors import CopydeskError
+from copydesk.pipeline import CheckReport, Tracker
+from copydesk.records import CheckOutcome, Endpoint, TrackedArticle
+
+logger = logging.getLogger(__name__)
+
+_IDLE_SLEEP = 0.25  # seconds between looks at the store when nothing is in flight
+_MIN_LEASE = timedelta(minutes=1)  # a claimed check not finished by then is due again
+
+
+@dataclass(slots=True)
+class RunStats:
+    """Counts for the end-of-run summary and the benchmarks."""
+
+    polls: int = 0
+    checks: int = 0
+    new_articles: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+    crashes: int = 0
+
+    def count(self, report: CheckReport) -> None:
+        self.checks += 1
+        self.outcomes[report.outcome.value] = self.outcomes.get(report.outcome.value, 0) + 1
+
+
+class Worker:
+    """Runs due endpoint polls and article checks concurrently until told to stop."""
+
+    def __init__(
+        self,
+        tracker: Tracker,
+        *,
+        clock: Clock,
+        concurrency: int = 16,
+        on_report: Callable[[CheckReport], None] | None = None,
+    ) -> None:
+        self.tracker = tracker
+        self.store = tracker.store
+        self.clock = clock
+        self.concurrency = max(1, concurrency)
+        self.on_report = on_report
+        self.stats = RunStats()
+        # A check cannot take longer than one fetch timeout plus politeness waits.
+        self.lease = max(_MIN_LEASE, 2 * tracker.settings.fetch.total_timeout)
+        self._stop = asyncio.Event()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._busy_endpoints: set[int] = set()
+
+    def stop(self) -> None:
+        """Ask the loop to finish: no new work is started, in-flight work may complete."""
+        self._stop.set()
+
+    async def run(self, *, duration: float | None = None, once: bool = False) -> RunStats:
+        """Work until stopped, until `duration` seconds pass, or (once) until nothing is due."""
+        deadline = None if duration is None else self.clock.monotonic() + duration
+        try:
+            while not self._stop.is_set():
+                if deadline is not None and self.clock.monotonic() >= deadline:
+                    break
+                started = self._start_due_work()
+                if once and not started and not self._tasks:
+                    break
+                await self._pause(started)
+        finally:
+            await self._drain()
+        return self.stats
+
+    async def _pause(self, started: int) -> None:
+        if started and len(self._tasks) < self.concurrency:
+            await asyncio.sleep(0)
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), timeout=_IDLE_SLEEP)
+
+    def _start_due_work(self) -> int:
+        """Start polls and checks that are due, up to the concurrency limit."""
+        now = self.clock.now()
+        started = 0
+        for endpoint in self.store.due_endpoints(now, limit=self.concurrency):
+            if endpoint.id in self._busy_endpoints or len(self._tasks) >= self.concurrency:
+                continue
+            self._spawn(self._poll(endpoint))
+            started += 1
+        room = self.concurrency - len(self._tasks)
+        if room > 0:
+            for article in self.store.claim_due_articles(now, limit=room, lease=self.lease):
+                self._spawn(self._check(article))
+                started += 1
+        return started
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _poll(self, endpoint: Endpoint) -> None:
+        assert endpoint.id is not None
+        self._busy_endpoints.add(endpoint.id)
+        try:
+            new = await self.tracker.poll_endpoint(endpoint)
+            self.stats.polls += 1
+            self.stats.new_articles += len(new)
+        except Exception:  # the daemon outlives any one endpoint; the traceback goes to the log
+            self.stats.crashes += 1
+            logger.exception("poll of %s crashed", endpoint.url)
+        finally:
+            self._busy_endpoints.discard(endpoint.id)
+
+    async def _check(self, article: TrackedArticle) -> None:
+        try:
+            report = await self.tracker.check_article(article)
+        except CopydeskError as exc:
+            self.stats.crashes += 1
+            logger.error("check of %s failed: %s", article.url, exc)
+            return
+        except Exception:  # the daemon outlives any one article; the lease retries it later
+            self.stats.crashes += 1
+            logger.exception("check of %s crashed", article.url)
+            return
+        self.stats.count(report)
+        if self.on_report is not None:
+            self.on_report(report)
+        if report.outcome is CheckOutcome.NEW_VERSION:
+            logger.info("%s: new version %s", article.url, report.version and report.version.number)
+
+    async def _drain(self) -> None:
+        """Let in-flight work finish briefly, then cancel it; leases make the rest due again."""
+        if not self._tasks:
+            return
+        _done, pending = await asyncio.wait(set(self._tasks), timeout=3.0)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending, timeout=1.0)
