@@ -43,7 +43,7 @@ def clock() -> FixedClock:
 def _clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never see the developer's COPYDESK_* settings (COPYDESK_TEST_PG excepted)."""
     for key in list(os.environ):
-        if key.startswith("COPYDESK_") and key not in {"COPYDESK_TEST_PG", "COPYDESK_CORPUS"}:
+        if key.startswith("COPYDESK_") and key not in {"COPYDESK_TEST_PG", "COPYDESK_CORPUS", "COPYDESK_SKIP_PG"}:
             monkeypatch.delenv(key)
 
 

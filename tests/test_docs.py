@@ -10,7 +10,14 @@ from tests.conftest import REPO
 def test_every_setting_has_a_heading():
     text = (REPO / "docs" / "settings.md").read_text(encoding="utf-8")
     missing = [s.name for s in SETTINGS if f"## {s.name}\n" not in text]
-    assert missing == []
+    assert missing == [], "run: python scripts/settings_doc.py"
+
+
+def test_settings_doc_is_current():
+    import runpy
+
+    render = runpy.run_path(str(REPO / "scripts" / "settings_doc.py"))["render"]
+    assert (REPO / "docs" / "settings.md").read_text(encoding="utf-8") == render()
 
 
 def test_readme_gives_the_two_setup_commands():

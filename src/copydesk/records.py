@@ -181,13 +181,15 @@ class ScheduleState:
     consecutive_errors: int = 0
     hint_at: datetime | None = None  # a feed/sitemap/front page said it changed at this time
     change_count: int = 0  # visible changes seen after the first version (a learning signal)
+    listed: bool | None = None  # on a polled front page or feed at the last poll (None: unknown)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SourceEditStats:
     """How one source's articles change, as copydesk's own checks have observed so far.
 
-    For articles with 0, 1 and 2+ observed changes (`groups`), and per bin of quiet time (time
+    For articles with 0, 1 and 2+ observed changes, each either listed on a front page or feed or
+    not (six groups, see copydesk.schedule.hazard.group_of), and per bin of quiet time (time
     since the last change; bins start at `edges`, seconds, the last one is open-ended): how many
     changes were seen and how many seconds of quiet were observed. Their ratio is the hazard.
     """

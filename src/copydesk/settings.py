@@ -120,7 +120,9 @@ SETTINGS: tuple[SettingInfo, ...] = (
     SettingInfo("fetch.user_agent_contact", "", "Contact URL named in the User-Agent."),
     SettingInfo("schedule.after_change", "5m", "First re-check after a change."),
     SettingInfo(
-        "schedule.check_yield", 0.03, "Learned policy: expected chance that one check finds a change."
+        "schedule.check_yield",
+        0.03,
+        "Learned policy: expected chance that one check finds a change.",
     ),
     SettingInfo("schedule.error_backoff", "1m", "First retry after a failed check."),
     SettingInfo(
@@ -198,13 +200,25 @@ def _source(name: str, table: Mapping[str, Any]) -> Source:
         raise ConfigError(f"bad [sources.{name}] table") from exc
 
 
+def _env_path(name: str) -> list[str]:
+    """FETCH__ALLOW_HOSTS, and the easy slip FETCH_ALLOW_HOSTS, both name fetch.allow_hosts."""
+    lowered = name.lower()
+    if "__" in lowered:
+        return lowered.split("__")
+    section, _, key = lowered.partition("_")
+    return [section, key] if section in _SECTIONS and key else [lowered]
+
+
+_IGNORED_ENV = frozenset({"COPYDESK_CORPUS", "COPYDESK_TEST_PG", "COPYDESK_SKIP_PG"})
+
+
 def _env_values(environ: Mapping[str, str]) -> dict[str, Any]:
     """COPYDESK_FETCH__ALLOW_HOSTS='["127.0.0.1"]' -> {"fetch": {"allow_hosts": [...]}}."""
     found: dict[str, Any] = {}
     for key, raw in environ.items():
-        if not key.startswith("COPYDESK_"):
+        if not key.startswith("COPYDESK_") or key in _IGNORED_ENV:
             continue
-        path = key.removeprefix("COPYDESK_").lower().split("__")
+        path = _env_path(key.removeprefix("COPYDESK_"))
         try:
             value: Any = json.loads(raw)
         except json.JSONDecodeError:

@@ -9,11 +9,11 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 
 _TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "emc", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
+        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
         "mc_cid", "mc_eid", "_ga", "_gl", "ocid", "cmpid", "cmp", "ncid", "ito", "ref_src",
         "ref_url", "smid", "smtyp", "taid", "share", "shared", "s_cid", "icid", "sr_share",
         "__twitter_impression", "mbid", "spm", "guccounter", "guce_referrer",
-        "guce_referrer_sig", "CMP", "xtor", "at_medium", "at_campaign",
+        "guce_referrer_sig", "CMP", "xtor", "at_medium", "at_campaign", "emc",
     }
 )  # fmt: skip
 _TRACKING_PREFIXES = ("utm_", "at_", "ns_", "pk_", "mtm_", "hsa_", "vero_", "oly_")

@@ -64,3 +64,25 @@ def test_hidden_article_feed_is_gone(client, newsroom):
     newsroom.store.set_article_status(newsroom.calm, ArticleStatus.HIDDEN, reason="court order")
     assert client.get(f"/articles/{newsroom.calm}/changes.atom").status_code == 410
     assert "Mayor" not in client.get("/changes.atom").text
+
+
+@pytest.mark.parametrize("suffix", [".atom", ".rss"])
+def test_each_feed_has_exactly_the_right_entries(client, newsroom, suffix):
+    def links(path: str) -> list[str]:
+        parsed = feedparser.parse(client.get(path + suffix).content)
+        assert not parsed.bozo, path
+        return [entry.link.split("/articles/", 1)[1] for entry in parsed.entries]
+
+    calm, hostile, other = newsroom.calm, newsroom.hostile, newsroom.other
+    assert links("/changes") == [f"{calm}/diff/2/3", f"{calm}/diff/1/2", f"{hostile}/diff/1/2"]
+    assert links("/sources/daily/changes") == links("/changes")
+    assert links("/sources/weekly/changes") == []
+    assert links(f"/articles/{calm}/changes") == [
+        f"{calm}/diff/2/3",
+        f"{calm}/diff/1/2",
+        f"{calm}/versions/1",
+    ]
+    found = feedparser.parse(client.get(f"/search{suffix}?q=zebra").content)
+    assert sorted(e.link.split("/articles/", 1)[1] for e in found.entries) == sorted(
+        [f"{other}/versions/1", f"{hostile}/versions/2", f"{hostile}/versions/1"]
+    )

@@ -11,7 +11,7 @@ from rich.table import Table
 from copydesk.cli.app import app, canonical_or_error, clock, settings_of, source_name_for
 from copydesk.cli.context import console, install_stop_signals, open_store, open_tracker
 from copydesk.discover import detect_kind
-from copydesk.errors import UsageError
+from copydesk.errors import BlockedURLError, FetchError, UsageError
 from copydesk.pipeline import CheckReport
 from copydesk.records import Endpoint, EndpointKind, Source, TrackedArticle
 from copydesk.settings import Settings, parse_duration
@@ -43,7 +43,13 @@ def add(
 
 async def _detect(settings: Settings, store: Store, url: str) -> EndpointKind | None:
     async with open_tracker(settings, store) as tracker:
-        page = await tracker.fetcher.fetch(url)
+        try:
+            page = await tracker.fetcher.fetch(url)
+        except BlockedURLError as exc:
+            hint = "list the host in fetch.allow_hosts to allow it"
+            raise UsageError(f"refused {url}: {exc} ({hint})") from exc
+        except FetchError as exc:
+            raise UsageError(f"cannot fetch {url}: {exc}") from exc
     return detect_kind(page.body, content_type=page.content_type, url=page.final_url)
 
 

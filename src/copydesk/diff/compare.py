@@ -7,11 +7,12 @@ structure serves the terminal, the HTML pages and the feeds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from itertools import repeat
+from typing import Literal, NamedTuple
 
-from copydesk.diff.align import align_blocks
+from copydesk.diff.align import align_runs
 from copydesk.diff.protocol import Comparable
 from copydesk.diff.words import Span, word_ops
 
@@ -20,8 +21,7 @@ PAIR_SIMILARITY = 0.3  # word overlap for an old and a new paragraph to be shown
 MOVE_SIMILARITY = 0.8  # word overlap for a paragraph elsewhere to count as moved
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FieldDiff:
+class FieldDiff(NamedTuple):
     """A single-line field (headline, byline) before and after, with word spans."""
 
     old: str | None
@@ -33,9 +33,12 @@ class FieldDiff:
         return self.old != self.new
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ParagraphDiff:
-    """One row of the paragraph alignment; `spans` rebuild the old and the new paragraph."""
+class ParagraphDiff(NamedTuple):
+    """One row of the paragraph alignment; `spans` rebuild the old and the new paragraph.
+
+    A named tuple: a diff holds one per paragraph, most of them unchanged, and building tuples
+    is several times cheaper than building frozen dataclasses.
+    """
 
     op: ParagraphOp
     old_index: int | None
@@ -80,34 +83,44 @@ def compare(old: Comparable, new: Comparable) -> TextDiff:
 
 
 def _field(old: str | None, new: str | None) -> FieldDiff:
-    return FieldDiff(old=old, new=new, spans=tuple(word_ops(old or "", new or "")))
+    if old == new:
+        return FieldDiff(old, new, (Span("equal", old),) if old else ())
+    return FieldDiff(old, new, tuple(word_ops(old or "", new or "")))
 
 
 def align_paragraphs(old: Sequence[str], new: Sequence[str]) -> list[ParagraphDiff]:
     """Paragraph rows in new-document order, word spans inside edited and moved paragraphs."""
     rows: list[ParagraphDiff] = []
-    for link in align_blocks(old, new, edit=PAIR_SIMILARITY, same=MOVE_SIMILARITY):
-        i, j = link.old, link.new
+    for kind, i, j, count in align_runs(old, new, edit=PAIR_SIMILARITY, same=MOVE_SIMILARITY):
         if i is not None and j is not None:
-            if link.kind == "move":
-                op: ParagraphOp = "move"
+            if kind == "equal":
+                rows.extend(_equal_rows(old[i : i + count], i, j))
             else:
-                op = "equal" if old[i] == new[j] else "replace"
-            spans = _whole("equal", old[i]) if op == "equal" else tuple(word_ops(old[i], new[j]))
-            rows.append(ParagraphDiff(op=op, old_index=i, new_index=j, spans=spans))
+                op: ParagraphOp = "move" if kind == "move" else "replace"
+                rows.append(ParagraphDiff(op, i, j, tuple(word_ops(old[i], new[j]))))
         elif j is not None:
-            rows.append(
-                ParagraphDiff(
-                    op="insert", old_index=None, new_index=j, spans=_whole("insert", new[j])
-                )
-            )
+            rows.append(ParagraphDiff("insert", None, j, _whole("insert", new[j])))
         elif i is not None:
-            rows.append(
-                ParagraphDiff(
-                    op="delete", old_index=i, new_index=None, spans=_whole("delete", old[i])
-                )
-            )
+            rows.append(ParagraphDiff("delete", i, None, _whole("delete", old[i])))
     return rows
+
+
+def _equal_rows(texts: Sequence[str], i: int, j: int) -> Iterable[ParagraphDiff]:
+    """Rows of a stretch of unchanged paragraphs starting at old `i` and new `j`.
+
+    Most rows of a diff are unchanged paragraphs, so they are built by `map` over
+    `tuple.__new__` (the named tuples' own constructor minus its Python frame): no Python code
+    runs per paragraph.
+    """
+    count = len(texts)
+    if not all(texts):  # an empty paragraph has no span
+        return [
+            ParagraphDiff("equal", i + k, j + k, _whole("equal", t)) for k, t in enumerate(texts)
+        ]
+    make = tuple.__new__
+    spans = zip(map(make, repeat(Span), zip(repeat("equal"), texts)))  # 1-tuples of one span
+    fields = zip(repeat("equal"), range(i, i + count), range(j, j + count), spans)
+    return map(make, repeat(ParagraphDiff), fields)
 
 
 def _whole(op: Literal["equal", "insert", "delete"], text: str) -> tuple[Span, ...]:

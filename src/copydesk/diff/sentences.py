@@ -26,7 +26,8 @@ _ABBREVIATION_LIST = (
 )
 _ABBREVIATIONS = frozenset(_ABBREVIATION_LIST.split())
 # A candidate end: terminal punctuation, optional closing quotes/brackets, then whitespace.
-_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+)")
+# Possessive, and never starting inside a run of marks: a long run of "...." stays linear.
+_END = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’»)\]]*+(?=\s)")
 _NEXT_START = re.compile(r"\s+[\"'“‘«(\[]*[\w¿¡]")
 
 
@@ -72,8 +73,7 @@ def _is_abbreviation(text: str, dot: int, mark: str) -> bool:
     """Whether the full stop at `dot` closes an abbreviation, an initial or an initialism."""
     if not mark.startswith(".") or mark.startswith(".."):
         return False
-    word = re.search(r"[\w.]*$", text[:dot])
-    token = word.group() if word else ""
+    token = _token_before(text, dot)
     if not token:
         return False
     if token.casefold() in _ABBREVIATIONS:
@@ -81,6 +81,14 @@ def _is_abbreviation(text: str, dot: int, mark: str) -> bool:
     if len(token) == 1 and token.isupper():
         return True  # an initial: "J. K. Rowling"
     return bool(re.fullmatch(r"(?:\w\.)+\w", token))  # "U.S", "e.g", "a.m"
+
+
+def _token_before(text: str, end: int) -> str:
+    """The run of word characters and dots that ends at `end` (a backward scan: linear)."""
+    start = end
+    while start > 0 and (text[start - 1] in "._" or text[start - 1].isalnum()):
+        start -= 1
+    return text[start:end]
 
 
 def sentences_of(item: Comparable | str | Sequence[str]) -> list[str]:
@@ -103,15 +111,12 @@ def sentence_edits(
     """
     a, b = sentences_of(old), sentences_of(new)
     edits: list[SentenceEdit] = []
-    for link in align_blocks(a, b, edit=0.5, same=0.8):
-        i, j = link.old, link.new
+    for kind, i, j in align_blocks(a, b, edit=0.5, same=0.8):
         before = a[i] if i is not None else None
         after = b[j] if j is not None else None
-        if link.kind in ("equal", "edit") and _same(before, after):
+        if kind in ("equal", "edit") and _same(before, after):
             continue
-        edits.append(
-            SentenceEdit(op=_OPS[link.kind], old=before, new=after, old_index=i, new_index=j)
-        )
+        edits.append(SentenceEdit(op=_OPS[kind], old=before, new=after, old_index=i, new_index=j))
     return edits
 
 

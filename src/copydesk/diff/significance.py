@@ -231,14 +231,14 @@ def _paragraph_changes(
     links = align_blocks(
         a.paragraphs, b.paragraphs, edit=thresholds.edit_similarity, same=thresholds.move_similarity
     )
-    for link in links:
-        if link.kind == "insert" and link.new in mostly_new:
+    for kind, old, new in links:
+        if kind == "insert" and new in mostly_new:
             added += 1
-        elif link.kind == "delete" and link.old in mostly_gone:
+        elif kind == "delete" and old in mostly_gone:
             removed += 1
-        elif link.kind == "move" and link.old is not None and link.new is not None:
-            moved_old.add(link.old)
-            moved_new.add(link.new)
+        elif kind == "move" and old is not None and new is not None:
+            moved_old.add(old)
+            moved_new.add(new)
     return added, removed, moved_old, moved_new
 
 

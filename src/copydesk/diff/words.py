@@ -8,18 +8,23 @@ as diff-match-patch's cleanupSemantic does, so a rewrite shows as one deletion a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
-from copydesk.diff.engine import diff_opcodes, shared_prefix
+from rapidfuzz.distance import Postfix, Prefix
+
+from copydesk.diff.engine import diff_opcodes
 
 SpanOp = Literal["equal", "insert", "delete"]
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
+_WORD_START = re.compile(r"\w+")
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A run of text that both sides share (equal), or only the new (insert) or old (delete) has."""
+class Span(NamedTuple):
+    """A run of text that both sides share (equal), or only the new (insert) or old (delete) has.
+
+    A named tuple rather than a dataclass: diffs build one per run, and tuples are the cheapest
+    immutable record Python constructs.
+    """
 
     op: SpanOp
     text: str
@@ -33,69 +38,63 @@ def tokenize(text: str) -> list[str]:
 def word_ops(old_text: str, new_text: str) -> list[Span]:
     """Spans turning `old_text` into `new_text`; deletions precede insertions at each edit.
 
-    The result is symmetric: swapping the arguments swaps insertions and deletions.
+    The result is symmetric: swapping the arguments swaps insertions and deletions, because the
+    diff is always computed in one canonical direction.
     """
     if old_text == new_text:
         return [Span("equal", old_text)] if old_text else []
     if (len(old_text), old_text) > (len(new_text), new_text):
-        return _deletions_first([_swap(span) for span in _canonical(new_text, old_text)])
-    return _canonical(old_text, new_text)
+        return _spans(*_canonical(new_text, old_text), swap=True)
+    return _spans(*_canonical(old_text, new_text), swap=False)
 
 
-def _deletions_first(spans: list[Span]) -> list[Span]:
-    """Put each deletion before the insertion it replaces, as the forward diff does."""
-    out = list(spans)
-    for k in range(len(out) - 1):
-        if out[k].op == "insert" and out[k + 1].op == "delete":
-            out[k], out[k + 1] = out[k + 1], out[k]
-    return out
+# The canonical diff: equalities eqs[0..n] around n edits (dels[k], inss[k]) between eqs[k] and
+# eqs[k + 1]; the outer equalities may be empty, the inner ones never are.
+_Runs = tuple[list[str], list[str], list[str]]
 
 
-def _swap(span: Span) -> Span:
-    if span.op == "equal":
-        return span
-    return Span("delete" if span.op == "insert" else "insert", span.text)
-
-
-def _canonical(old_text: str, new_text: str) -> list[Span]:
+def _canonical(old_text: str, new_text: str) -> _Runs:
     head, tail = _common_ends(old_text, new_text)
-    a = tokenize(old_text[head : len(old_text) - tail])
-    b = tokenize(new_text[head : len(new_text) - tail])
-    runs: list[tuple[SpanOp, list[str]]] = [("equal", [old_text[:head]])] if head else []
+    old_mid = old_text[head : len(old_text) - tail]
+    new_mid = new_text[head : len(new_text) - tail]
+    end = old_text[len(old_text) - tail :] if tail else ""
+    a = _TOKEN.findall(old_mid) if new_mid else []
+    b = _TOKEN.findall(new_mid) if old_mid else []
+    if not a or not b or set(a).isdisjoint(b):  # one plain edit: nothing to align
+        return [old_text[:head], end], [old_mid], [new_mid]
+    eqs, dels, inss = [old_text[:head]], [], []
     for tag, i1, i2, j1, j2 in diff_opcodes(a, b):
         if tag == "equal":
-            runs.append(("equal", a[i1:i2]))
-            continue
-        if i2 > i1:
-            runs.append(("delete", a[i1:i2]))
-        if j2 > j1:
-            runs.append(("insert", b[j1:j2]))
-    if tail:
-        runs.append(("equal", [old_text[len(old_text) - tail :]]))
-    return _merge(_cleanup(runs))
+            eqs[-1] += "".join(a[i1:i2])
+        else:
+            dels.append("".join(a[i1:i2]))
+            inss.append("".join(b[j1:j2]))
+            eqs.append("")
+    eqs[-1] += end
+    if len(dels) > 1:
+        _cleanup(eqs, dels, inss)
+    return eqs, dels, inss
 
 
 def _common_ends(a: str, b: str) -> tuple[int, int]:
-    """Lengths of the shared head and tail, cut back to word boundaries (C-speed scan)."""
-    head = shared_prefix(a, b)
-    while (
+    """Lengths of the shared head and tail, cut back so no word is split (C-speed scans)."""
+    head = Prefix.similarity(a, b)
+    if (
         head
         and _is_word(a[head - 1])
         and (_is_word(a[head : head + 1]) or _is_word(b[head : head + 1]))
     ):
-        head -= 1
-    limit = min(len(a), len(b)) - head
-    tail = shared_prefix(a[::-1], b[::-1])
-    tail = min(tail, limit)
-    while (
+        while head and _is_word(a[head - 1]):  # inside a word: back to its start
+            head -= 1
+    tail = min(Postfix.similarity(a, b), len(a) - head, len(b) - head)
+    cut_a, cut_b = len(a) - tail, len(b) - tail
+    if (
         tail
-        and _is_word(a[len(a) - tail])
-        and (
-            _is_word(a[len(a) - tail - 1 : len(a) - tail])
-            or _is_word(b[len(b) - tail - 1 : len(b) - tail])
-        )
+        and _is_word(a[cut_a])
+        and (_is_word(a[cut_a - 1 : cut_a]) or _is_word(b[cut_b - 1 : cut_b]))
     ):
-        tail -= 1
+        word = _WORD_START.match(a, cut_a)  # inside a word: forward to its end
+        tail -= word.end() - cut_a if word else 0
     return head, tail
 
 
@@ -103,62 +102,41 @@ def _is_word(ch: str) -> bool:
     return bool(ch) and (ch.isalnum() or ch == "_")
 
 
-def _cleanup(runs: list[tuple[SpanOp, list[str]]]) -> list[tuple[SpanOp, list[str]]]:
-    """Dissolve equalities no longer than the edits on either side of them, until stable."""
-    changed = True
-    while changed:
-        changed = False
-        runs = _merge_runs(runs)
-        for k, (op, tokens) in enumerate(runs):
-            if op != "equal" or k == 0 or k == len(runs) - 1:
-                continue
-            size = sum(len(t) for t in tokens)
-            before = _edit_size(runs, k, -1)
-            after = _edit_size(runs, k, 1)
-            if (size <= before and size <= after) or not "".join(tokens).strip():
-                runs[k] = ("delete", tokens)
-                runs.insert(k + 1, ("insert", list(tokens)))
-                changed = True
-                break
-    return runs
+def _cleanup(eqs: list[str], dels: list[str], inss: list[str]) -> None:
+    """Dissolve inner equalities no longer than the edits on either side, leftmost first.
 
-
-def _edit_size(runs: list[tuple[SpanOp, list[str]]], k: int, step: int) -> int:
-    """Larger of deleted and inserted characters in the edit run next to runs[k]."""
-    deleted = inserted = 0
-    k += step
-    while 0 <= k < len(runs) and runs[k][0] != "equal":
-        size = sum(len(t) for t in runs[k][1])
-        if runs[k][0] == "delete":
-            deleted += size
+    Dissolving one only enlarges its neighbours' edits, so only the equality before it can
+    become dissolvable in turn: one pass with a step back gives the fixed point.
+    """
+    k = 1
+    while k < len(eqs) - 1:
+        text = eqs[k]
+        size = len(text)
+        before = max(len(dels[k - 1]), len(inss[k - 1]))
+        after = max(len(dels[k]), len(inss[k]))
+        if (size <= before and size <= after) or not text.strip():
+            dels[k - 1 : k + 1] = [dels[k - 1] + text + dels[k]]
+            inss[k - 1 : k + 1] = [inss[k - 1] + text + inss[k]]
+            del eqs[k]
+            k = max(1, k - 1)
         else:
-            inserted += size
-        k += step
-    return max(deleted, inserted)
+            k += 1
 
 
-def _merge_runs(runs: list[tuple[SpanOp, list[str]]]) -> list[tuple[SpanOp, list[str]]]:
-    """Group each stretch between equalities into one deletion then one insertion."""
-    out: list[tuple[SpanOp, list[str]]] = []
-    deleted: list[str] = []
-    inserted: list[str] = []
-    for op, tokens in [*runs, ("equal", [])]:
-        if op == "delete":
-            deleted.extend(tokens)
-        elif op == "insert":
-            inserted.extend(tokens)
-        else:
-            if deleted:
-                out.append(("delete", deleted))
-            if inserted:
-                out.append(("insert", inserted))
-            deleted, inserted = [], []
-            if out and out[-1][0] == "equal":
-                out[-1] = ("equal", out[-1][1] + tokens)
-            elif tokens:
-                out.append(("equal", list(tokens)))
+def _spans(eqs: list[str], dels: list[str], inss: list[str], *, swap: bool) -> list[Span]:
+    """Spans of the canonical runs; `swap` reads them as the reverse diff.
+
+    Spans are built with `tuple.__new__`, the named tuple's constructor minus its Python frame.
+    """
+    if swap:
+        dels, inss = inss, dels
+    make = tuple.__new__
+    out = [make(Span, ("equal", eqs[0]))] if eqs[0] else []
+    for removed, added, same in zip(dels, inss, eqs[1:], strict=True):
+        if removed:
+            out.append(make(Span, ("delete", removed)))
+        if added:
+            out.append(make(Span, ("insert", added)))
+        if same:
+            out.append(make(Span, ("equal", same)))
     return out
-
-
-def _merge(runs: list[tuple[SpanOp, list[str]]]) -> list[Span]:
-    return [Span(op, "".join(tokens)) for op, tokens in _merge_runs(runs) if tokens]

@@ -22,7 +22,7 @@ _BENIGN_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentTy
 
 
 def parse_feed(body: bytes, *, base_url: str, source: Source) -> Discovery:
-    """Read a feed's entries as candidates; entries with the same GUID count once.
+    """Read a feed's entries as candidates; an entry repeated with one GUID and link counts once.
 
     Raises:
         DiscoverError: when the bytes are not a feed, or a broken feed yields no entries.
@@ -57,14 +57,15 @@ def _unreadable(result: Mapping[str, Any]) -> bool:
 
 
 def _candidates(entries: list[Mapping[str, Any]]) -> Iterator[Candidate]:
-    seen_guids: set[str] = set()
+    # A repeated GUID with the same link is one entry; some CMSes give every entry the same
+    # GUID, and dropping the other links then would lose their articles.
+    seen: set[tuple[str | None, str]] = set()
     for entry in entries:
         guid = _clean(entry.get("id"))
         url = _entry_url(entry, guid)
-        if url is None or (guid is not None and guid in seen_guids):
+        if url is None or (guid, url) in seen:
             continue
-        if guid is not None:
-            seen_guids.add(guid)
+        seen.add((guid, url))
         yield Candidate(
             url=url,
             title=_plain_title(entry.get("title")),

@@ -9,6 +9,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from copydesk.extract.boilerplate import drop_boilerplate
+from copydesk.extract.locate import drop_off_core
 from copydesk.extract.normalize import split_paragraphs
 
 # Blocks of trafilatura's output format whose children are paragraphs of their own.
@@ -19,10 +20,15 @@ _TITLE_WINDOW = 3
 
 
 def _run_trafilatura(tree: HtmlElement, *, url: str) -> Any:
-    """One offline trafilatura pass (no fetching, no comments, no dedup across calls)."""
+    """One offline trafilatura pass (no fetching, no comments, no dedup across calls).
+
+    `fast` skips the readability/justext fallback: it costs half the time, and the DOM filter
+    (locate.drop_off_core) does the precision work the fallback comparison was doing.
+    """
     return trafilatura.bare_extraction(
         tree,
         url=url,
+        fast=True,
         include_comments=False,
         include_tables=True,
         include_images=False,
@@ -67,6 +73,7 @@ def body_paragraphs(tree: HtmlElement, *, url: str, title: str) -> tuple[str, ..
     if document is None or document.body is None:
         return ()
     paragraphs = drop_boilerplate(split_paragraphs("\n".join(_blocks(document.body))))
+    paragraphs = drop_off_core(tree, paragraphs)
     return _drop_repeated_title(paragraphs, title)
 
 

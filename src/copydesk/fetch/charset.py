@@ -1,7 +1,8 @@
 """Pick a body's character encoding and decode it (pure: bytes and headers in, text out).
 
 Order: byte-order mark, Content-Type charset, <meta>/XML declaration in the first 4 KB,
-strict UTF-8, a charset_normalizer guess, then UTF-8 with replacement characters.
+strict UTF-8, a charset_normalizer guess, then UTF-8 with replacement characters. A label
+the bytes contradict (valid UTF-8 called Latin-1, legacy bytes called UTF-8) is overruled.
 """
 
 from __future__ import annotations
@@ -90,8 +91,32 @@ def _guess(body: bytes) -> str | None:
         pass
     else:
         return "utf-8"
-    best = charset_normalizer.from_bytes(body[:_GUESS_BYTES]).best()
-    return _codec(best.encoding) if best is not None else None
+    matches = charset_normalizer.from_bytes(body[:_GUESS_BYTES])
+    best = matches.best()
+    if best is None:
+        return None
+    # Short texts fit several single-byte codecs equally well; like browsers, break the tie
+    # in favour of windows-1252, the web's most common legacy encoding.
+    tied = {m.encoding for m in matches if m.chaos <= best.chaos + 0.01}
+    return "cp1252" if "cp1252" in tied else _codec(best.encoding)
+
+
+def _checked(declared: str | None, body: bytes) -> str | None:
+    """The declared codec, unless the bytes prove the label wrong.
+
+    Non-ASCII bytes that are all valid UTF-8 are UTF-8 whatever the label says (legacy text
+    almost never forms valid multi-byte sequences); a UTF-8 label on bytes with no valid
+    multi-byte sequence at all is a legacy page mislabelled, left to the guess (None).
+    """
+    if declared is None or body.isascii():
+        return declared
+    text = body.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd")
+    if invalid == 0:
+        return "utf-8"
+    if declared == "utf-8" and not any(ord(ch) > 127 and ch != "\ufffd" for ch in text):
+        return None
+    return declared
 
 
 def decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]:
@@ -103,7 +128,8 @@ def decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]
     if bom is not None:
         name, skip = bom
         return body[skip:].decode(name, errors="replace"), name
-    name = charset_from_content_type(content_type) or _from_markup(body) or _guess(body) or "utf-8"
+    declared = charset_from_content_type(content_type) or _from_markup(body)
+    name = _checked(declared, body) or _guess(body) or "utf-8"
     try:
         return body.decode(name, errors="replace"), name
     except (LookupError, UnicodeError):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +16,7 @@ class CaptureScore:
     captured: int  # true versions found, with the right title and text
     extra: int  # exported versions that match no true version
     missed: tuple[tuple[str, int], ...] = field(default_factory=tuple)  # (article URL, version)
+    extras: tuple[tuple[str, int], ...] = field(default_factory=tuple)  # (URL, our version)
 
     @property
     def recall(self) -> float:
@@ -34,35 +34,32 @@ def _key(title: str, paragraphs: Iterable[str]) -> tuple[str, tuple[str, ...]]:
 def score_capture(
     truth: Sequence[TruthVersion], exported: Iterable[Mapping[str, Any]]
 ) -> CaptureScore:
-    """Match visible exported versions to the non-trivial true versions of the same article."""
-    ours: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    """Match visible exported versions to the true versions of the same article.
+
+    A trivial touch-up is a state of the version it touches up: seeing only the touched-up
+    state still captures that version, and seeing both states as visible versions is one extra.
+    """
+    states: dict[str, dict[tuple[str, tuple[str, ...]], int]] = {}
+    for version in truth:
+        states.setdefault(version.article_url, {})[_key(version.title, version.paragraphs)] = (
+            version.version
+        )
+    captured: set[tuple[str, int]] = set()
+    extra: list[tuple[str, int]] = []
     for row in exported:
         if row.get("trivial"):
             continue
-        ours.setdefault(str(row["article_url"]), []).append(
-            _key(str(row["title"]), row["paragraphs"])
-        )
-    expected: dict[str, list[tuple[int, tuple[str, tuple[str, ...]]]]] = {}
-    for version in truth:
-        if not version.trivial:
-            expected.setdefault(version.article_url, []).append(
-                (version.version, _key(version.title, version.paragraphs))
-            )
-    captured, extra, missed = 0, 0, []
-    for url, versions in expected.items():
-        found = ours.get(url, [])
-        for number, key in versions:
-            if key in found:
-                captured += 1
-            else:
-                missed.append((url, number))
-        # A true state seen twice in our export is an extra version too.
-        surplus = Counter(found) - Counter(key for _n, key in versions)
-        extra += sum(surplus.values())
-    extra += sum(len(v) for url, v in ours.items() if url not in expected)
+        url = str(row["article_url"])
+        number = states.get(url, {}).get(_key(str(row["title"]), row["paragraphs"]))
+        if number is None or (url, number) in captured:
+            extra.append((url, int(row.get("version") or 0)))
+        else:
+            captured.add((url, number))
+    expected = sorted({(v.article_url, v.version) for v in truth})
     return CaptureScore(
-        true_versions=sum(len(v) for v in expected.values()),
-        captured=captured,
-        extra=extra,
-        missed=tuple(missed),
+        true_versions=len(expected),
+        captured=len(captured),
+        extra=len(extra),
+        missed=tuple(key for key in expected if key not in captured),
+        extras=tuple(extra),
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 from copydesk.errors import ConfigError
 from copydesk.newsroom.edits import EDIT_KINDS, REPEATABLE, apply_edit, apply_trivial
+from copydesk.newsroom.faults import FAULT_KINDS
 from copydesk.newsroom.prose import Draft, Story, write_story
 from copydesk.newsroom.stories import FEATURE_KINDS, HOME_KINDS, StoryKind
 
@@ -45,6 +46,9 @@ class NewsroomConfig:
     speed: float = 1440.0  # virtual seconds per real second, for displayed dates only
     trivial_edits: bool = True  # also make whitespace/quote touch-ups, marked trivial
     live_after: float = 0.0  # real seconds before the first article appears
+    faults: float = 0.0  # share of article-page and feed requests answered with a fault
+    fault_kinds: tuple[str, ...] = FAULT_KINDS  # which faults (see copydesk.newsroom.faults)
+    faults_until: float | None = None  # real seconds after start when faults stop (None: never)
 
     def __post_init__(self) -> None:
         problems = [
@@ -57,6 +61,11 @@ class NewsroomConfig:
             ("edit_gap must be positive", self.edit_gap <= 0),
             ("speed must be positive", self.speed <= 0),
             ("live_after must not be negative", self.live_after < 0),
+            ("faults must be between 0 and 1", not 0.0 <= self.faults <= 1.0),
+            (
+                f"fault_kinds must be among {', '.join(FAULT_KINDS)}",
+                not set(self.fault_kinds) <= set(FAULT_KINDS),
+            ),
         ]
         failed = [message for message, bad in problems if bad]
         if failed:

@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from copydesk.clock import Clock
 from copydesk.errors import UsageError
+from copydesk.newsroom.faults import Faults
 from copydesk.newsroom.pages import LiveArticle, Noise
 from copydesk.newsroom.routes import routes
 from copydesk.newsroom.script import (
@@ -38,6 +39,8 @@ class Newsroom:
         self.config = config
         self._clock = clock
         self._articles = build_script(config)
+        # Before the clock starts: fault mode builds its bombs now, not during a request.
+        self.faults = Faults(config, self.elapsed)  # serves nothing while config.faults == 0
         self._start_wall = clock.now()
         self._start_mono = clock.monotonic()
         self._script_end = max(v.at for a in self._articles for v in a.versions)
@@ -120,7 +123,7 @@ class Newsroom:
 
     def app(self) -> ASGIApp:
         """The Starlette app serving the site; every HTTP request is counted by path."""
-        inner = Starlette(routes=routes(self))
+        inner = self.faults.wrap(Starlette(routes=routes(self)))
 
         async def counted(scope: Scope, receive: Receive, send: Send) -> None:
             if scope["type"] == "http":

@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 
 from copydesk.clock import Clock, SystemClock
 from copydesk.errors import CopydeskError, StoreError, UsageError
-from copydesk.publish import admin, api, feeds, pages
+from copydesk.publish import admin, api, feeds, metrics, pages
 from copydesk.publish.security import SecurityHeaders
 from copydesk.publish.site import STATIC, Site, site_of, template_environment
 from copydesk.publish.wording import iso
@@ -90,13 +90,14 @@ ROUTES = [
     Route("/api/articles/{id}/{action}", api.article_action, methods=["POST"]),
     Route("/api/search", api.search_api),
     Route("/healthz", healthz),
+    Route("/metrics", metrics.metrics),
     Mount("/static", StaticFiles(directory=STATIC), name="static"),
 ]
 
 
 def _wants_json(request: Request) -> bool:
     path = request.url.path
-    return path.startswith("/api/") or path == "/healthz"
+    return path.startswith("/api/") or path in ("/healthz", "/metrics")
 
 
 def _error(request: Request, status: int, message: str) -> Response:

@@ -22,7 +22,7 @@ class _NoLearning:
 
 @dataclass(frozen=True, slots=True)
 class NewsSniffer(_NoLearning):
-    """30 min after a change, x1.2 after each quiet check, retired once the interval reaches 40 days."""
+    """30 min after a change, x1.2 per quiet check, retired when the interval reaches 40 days."""
 
     first: float = 30 * MINUTE
     growth: float = 1.2
@@ -51,17 +51,23 @@ def newsdiffs_delay(minutes_since_update: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class NewsDiffs(_NoLearning):
-    """Checked once whole minutes since the last check exceed the delay for the time since update."""
+    """NewsDiffs' scraper rule.
+
+    An article is skipped while whole minutes since its last check are fewer than the delay for
+    the time since its last update. A new article starts with no last check, so NewsDiffs fetches
+    it on its first pass, right after our discovery check.
+    """
 
     def next_check(self, obs: Observed, now: float) -> float | None:
+        if obs.checks == 1:
+            return now + 1.0
         due = now + MINUTE
         while True:
             since_check = int((due - obs.last_check) // MINUTE)
-            since_update = int((due - obs.last_change) // MINUTE)
-            wait = newsdiffs_delay(since_update)
-            if since_check > wait:
+            wait = newsdiffs_delay(int((due - obs.last_change) // MINUTE))
+            if since_check >= wait:
                 return due
-            due = obs.last_check + (wait + 1) * MINUTE
+            due = obs.last_check + wait * MINUTE
 
 
 @dataclass(frozen=True, slots=True)

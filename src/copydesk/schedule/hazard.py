@@ -15,12 +15,14 @@ from copydesk.records import SourceEditStats
 _MINUTES = (0, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720, 960, 1440)
 _DAYS = (1.5, 2, 3, 4, 6, 8, 12, 16, 24, 30)
 EDGES: tuple[float, ...] = tuple([m * 60.0 for m in _MINUTES] + [d * 86400.0 for d in _DAYS])
-GROUPS = 3  # articles with 0, 1 and 2+ observed changes behave differently
+COUNTS = 3  # articles with 0, 1 and 2+ observed changes behave differently
+GROUPS = 2 * COUNTS  # ... and so do articles still listed on a front page or feed
 MIN_EXPOSURE = 6 * 3600.0  # seconds of observed quiet before a bin's own rate is trusted
 
 
-def group_of(change_count: int) -> int:
-    return min(max(change_count, 0), GROUPS - 1)
+def group_of(change_count: int, listed: bool | None = None) -> int:
+    """Statistics group: observed changes (0, 1, 2+), offset when the article is listed."""
+    return min(max(change_count, 0), COUNTS - 1) + (COUNTS if listed else 0)
 
 
 def rates(stats: SourceEditStats, group: int) -> tuple[float, ...]:
@@ -43,8 +45,10 @@ def _bin_end(edges: tuple[float, ...], i: int) -> float:
     return edges[i + 1] if i + 1 < len(edges) else math.inf
 
 
-def wait_for(edges: tuple[float, ...], hazard: tuple[float, ...], quiet: float, mass: float) -> float:
-    """Seconds from quiet time `quiet` until `mass` expected changes have accumulated (inf: never)."""
+def wait_for(
+    edges: tuple[float, ...], hazard: tuple[float, ...], quiet: float, mass: float
+) -> float:
+    """Seconds from quiet time `quiet` until `mass` changes are expected (inf: never)."""
     i = max(0, bisect_right(edges, quiet) - 1)
     at, need = quiet, mass
     while i < len(edges):
@@ -57,7 +61,9 @@ def wait_for(edges: tuple[float, ...], hazard: tuple[float, ...], quiet: float, 
     return math.inf
 
 
-def remaining(edges: tuple[float, ...], hazard: tuple[float, ...], quiet: float, until: float) -> float:
+def remaining(
+    edges: tuple[float, ...], hazard: tuple[float, ...], quiet: float, until: float
+) -> float:
     """Expected changes between quiet times `quiet` and `until`."""
     total = 0.0
     for i, start in enumerate(edges):
@@ -90,12 +96,11 @@ class HazardLearner:
         self._changes = [[0.0] * len(edges) for _ in range(GROUPS)]
         self._exposure = [[0.0] * len(edges) for _ in range(GROUPS)]
 
-    def observe(self, change_count: int, quiet_from: float, quiet_to: float, changed: bool) -> None:
+    def observe(self, group: int, quiet_from: float, quiet_to: float, changed: bool) -> None:
         """Record one check: quiet from `quiet_from` to `quiet_to` (seconds since the last change).
 
         A change seen at this check happened somewhere in between; it is placed at the midpoint.
         """
-        group = group_of(change_count)
         end = (quiet_from + quiet_to) / 2 if changed else quiet_to
         self._expose(group, quiet_from, end)
         if changed:

@@ -41,7 +41,7 @@ def _hazard(
     """The learned hazard for this article's group, or None while the source is too new."""
     if stats is None:
         return None
-    group = hazard.group_of(state.change_count)
+    group = hazard.group_of(state.change_count, state.listed)
     if sum(stats.changes[group]) < settings.min_stats_changes:
         return None
     return hazard.rates(stats, group)
@@ -64,7 +64,7 @@ def retirement_due_at(
 def error_backoff(consecutive_errors: int, settings: ScheduleSettings) -> timedelta:
     """Capped exponential back-off for failing checks; errors never count as quiet checks."""
     exponent = max(0, min(consecutive_errors - 1, 30))
-    delay = settings.error_backoff * (2**exponent)
+    delay: timedelta = settings.error_backoff * (2**exponent)
     return min(delay, settings.max_error_backoff)
 
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from copydesk.records import CheckOutcome, ScheduleState, SourceEditStats
-from copydesk.schedule.hazard import HazardLearner
+from copydesk.schedule.hazard import HazardLearner, group_of
 from copydesk.schedule.policy import change_chance, next_check
 from copydesk.settings import ScheduleSettings
 
@@ -80,10 +80,12 @@ class Observed:
     changes_seen: int = 0
     quiet_checks: int = 0  # checks since the last observed change
     gaps: list[float] = field(default_factory=list)  # observed times between changes
+    listed: bool | None = None  # on the front page at the last poll (None: no such signal)
+    hint_at: float | None = None  # when the front page last pulled a check forward
 
 
 class ReplayPolicy(Protocol):
-    """A policy seen by the replay: when to check next, what it learned, how promising a check is."""
+    """What the replay asks of a policy: when to check next, learning, how promising a check is."""
 
     def next_check(self, obs: Observed, now: float) -> float | None:
         """Absolute time of the next check, or None to retire the article."""
@@ -107,6 +109,7 @@ class Score:
     caught: int = 0
     fetches: int = 0
     delays: list[float] = field(default_factory=list)
+    parts: dict[str, Score] = field(default_factory=dict)  # the same totals per chain label
 
     def add(self, other: Score) -> None:
         self.articles += other.articles
@@ -138,33 +141,48 @@ class _Run:
     obs: Observed
     end: float
     caught: list[bool]
+    scores: tuple[Score, ...] = ()
+    token: int = 0  # bumped whenever the next check is re-planned; stale heap entries are skipped
+    active: bool = True
 
 
-def _start(chain: Chain, horizon: float, score: Score) -> _Run:
+Signal = tuple[float, bool, bool]  # (time, listed on the front page, pulls a check forward)
+
+
+def _start(chain: Chain, horizon: float, scores: tuple[Score, ...]) -> _Run:
     end = chain.discovered + horizon
-    score.articles += 1
-    score.fetches += 1  # the discovery check
-    score.changes += sum(
-        1 for i, t in enumerate(chain.times) if i and chain.heads[i] == i and t <= end
-    )
+    changes = sum(1 for i, t in enumerate(chain.times) if i and chain.heads[i] == i and t <= end)
+    for score in scores:
+        score.articles += 1
+        score.fetches += 1  # the discovery check
+        score.changes += changes
     obs = Observed(
         discovered=chain.discovered,
         last_check=chain.discovered,
         last_change=chain.discovered,
         title=chain.states[0],
     )
-    return _Run(chain=chain, obs=obs, end=end, caught=[True] + [False] * (len(chain.times) - 1))
+    caught = [True] + [False] * (len(chain.times) - 1)
+    return _Run(chain=chain, obs=obs, end=end, caught=caught, scores=scores)
 
 
-def _check(run: _Run, now: float, policy: ReplayPolicy, score: Score) -> None:
+def _scores(score: Score, label: str | None) -> tuple[Score, ...]:
+    if label is None:
+        return (score,)
+    return (score, score.parts.setdefault(label, Score()))
+
+
+def _check(run: _Run, now: float, policy: ReplayPolicy) -> None:
     """One fetch at `now`: score what it catches and let the policy learn from it."""
-    score.fetches += 1
     index = bisect_right(run.chain.times, now) - 1
     head = run.chain.heads[index]
-    if not run.caught[head]:
-        run.caught[head] = True
-        score.caught += 1
-        score.delays.append(now - run.chain.times[head])
+    caught = not run.caught[head]
+    run.caught[head] = True
+    for score in run.scores:
+        score.fetches += 1
+        if caught:
+            score.caught += 1
+            score.delays.append(now - run.chain.times[head])
     obs = run.obs
     title = run.chain.states[index]
     changed = title != obs.title
@@ -181,25 +199,88 @@ def _check(run: _Run, now: float, policy: ReplayPolicy, score: Score) -> None:
     policy.observe(obs, now, changed)
 
 
-def replay(chains: Sequence[Chain], policy: ReplayPolicy, *, horizon_days: float = 30) -> Score:
-    """Replay every chain in one time-ordered loop, so online learning sees only the past."""
+def replay(
+    chains: Sequence[Chain],
+    policy: ReplayPolicy,
+    *,
+    horizon_days: float = 30,
+    signals: Sequence[Sequence[Signal]] | None = None,
+    labels: Sequence[str] | None = None,
+) -> Score:
+    """Replay every chain in one time-ordered loop, so online learning sees only the past.
+
+    `signals[i]` are front-page observations of chain i: they set `Observed.listed`, and a hint
+    re-plans the next check right away (a retired article stays retired). With `labels`, the
+    score is also split by chain label (e.g. year) in `Score.parts`.
+    """
     horizon = horizon_days * DAY
     score = Score()
     runs: list[_Run | None] = [None] * len(chains)
-    events: list[tuple[float, int]] = [(c.discovered, i) for i, c in enumerate(chains)]
+    events: list[tuple[float, int, int, int]] = [
+        (c.discovered, 1, i, 0) for i, c in enumerate(chains)
+    ]
+    for i, chain_signals in enumerate(signals or ()):
+        events.extend((at, 0, i, -1 - k) for k, (at, _, _) in enumerate(chain_signals))
     heapq.heapify(events)
     while events:
-        now, i = heapq.heappop(events)
+        now, _, i, token = heapq.heappop(events)
         run = runs[i]
+        if token < 0:
+            if run is not None and run.active and signals is not None:
+                _signal(run, i, signals[i][-1 - token], policy, events)
+            continue
         if run is None:
-            run = runs[i] = _start(chains[i], horizon, score)
+            run = runs[i] = _start(
+                chains[i], horizon, _scores(score, labels[i] if labels else None)
+            )
+            if signals is not None:
+                run.obs.listed = _listed_at(signals[i], now)
             policy.observe(run.obs, now, False)
+        elif token != run.token:
+            continue
         else:
-            _check(run, now, policy, score)
-        due = policy.next_check(run.obs, now)
-        if due is not None and due <= run.end:
-            heapq.heappush(events, (max(due, now + 1.0), i))
+            _check(run, now, policy)
+        _plan(run, i, policy, now, events)
     return score
+
+
+def _listed_at(chain_signals: Sequence[Signal], at: float) -> bool | None:
+    listed = None
+    for when, is_listed, _ in chain_signals:
+        if when > at:
+            break
+        listed = is_listed
+    return listed
+
+
+def _plan(
+    run: _Run,
+    index: int,
+    policy: ReplayPolicy,
+    now: float,
+    events: list[tuple[float, int, int, int]],
+) -> None:
+    run.token += 1
+    due = policy.next_check(run.obs, now)
+    if due is None or due > run.end:
+        run.active = due is not None and now <= run.end
+        return
+    heapq.heappush(events, (max(due, now + 1.0), 1, index, run.token))
+
+
+def _signal(
+    run: _Run,
+    index: int,
+    signal: Signal,
+    policy: ReplayPolicy,
+    events: list[tuple[float, int, int, int]],
+) -> None:
+    at, listed, hint = signal
+    run.obs.listed = listed
+    if hint and at <= run.end:
+        run.obs.hint_at = at
+        run.token += 1
+        heapq.heappush(events, (at, 1, index, run.token))
 
 
 def replay_budget(
@@ -226,7 +307,7 @@ def replay_budget(
     while cursor < len(order) or queue or pending:
         tokens = min(tokens + per_hour * step / 3600, max(1.0, per_hour * step / 3600))
         while cursor < len(order) and chains[order[cursor]].discovered <= now:
-            run = _start(chains[order[cursor]], horizon, score)
+            run = _start(chains[order[cursor]], horizon, (score,))
             runs.append(run)
             policy.observe(run.obs, run.obs.discovered, False)
             tokens -= 1
@@ -239,7 +320,7 @@ def replay_budget(
             take = int(tokens)
             pending.sort(key=lambda i: policy.priority(runs[i].obs, now), reverse=True)
             for i in pending[:take]:
-                _check(runs[i], now, policy, score)
+                _check(runs[i], now, policy)
                 _schedule(runs[i], i, policy, now, queue)
             tokens -= min(take, len(pending))
             pending = pending[take:]
@@ -277,6 +358,8 @@ class CopydeskPolicy:
             last_checked_at=_utc(obs.last_check),
             last_outcome=CheckOutcome.UNCHANGED,
             change_count=obs.changes_seen,
+            listed=obs.listed,
+            hint_at=None if obs.hint_at is None else _utc(obs.hint_at),
         )
 
     def observe(self, obs: Observed, now: float, changed: bool) -> None:
@@ -284,9 +367,10 @@ class CopydeskPolicy:
             return
         previous = self._previous.get(id(obs))
         if previous is not None:
-            checked, change_at, count = previous
-            self._learner.observe(count, checked - change_at, now - change_at, changed)
-        self._previous[id(obs)] = (now, obs.last_change, obs.changes_seen)
+            checked, change_at, group = previous
+            self._learner.observe(group, checked - change_at, now - change_at, changed)
+        group = group_of(obs.changes_seen, obs.listed)
+        self._previous[id(obs)] = (now, obs.last_change, group)
         if now - self._stats_at >= self._refresh:
             self._stats = self._learner.snapshot()
             self._stats_at = now

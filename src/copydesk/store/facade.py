@@ -158,7 +158,7 @@ class Store:
             return reads.articles_by_id(conn, ids)
 
     def release_leases(self, now: datetime) -> int:
-        """Return claimed checks to the queue; only for a single tracker restarting after a crash."""
+        """Return claimed checks to the queue (a lone tracker restarting after a crash)."""
         with self._db.write() as conn:
             return writes.release_leases(conn, now)
 

@@ -18,11 +18,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.engine import Connection
 
-from copydesk.records import ArticleStatus
+from copydesk.records import ArticleStatus, CheckResult
+from copydesk.store import writes
 from copydesk.store.blobs import decode_paragraphs
 from copydesk.store.database import Database
 from copydesk.store.facade import Store
-from copydesk.store.schema import articles, blobs, endpoints, sources, versions
+from copydesk.store.schema import articles, blobs, checks, endpoints, sources, versions
 
 _HIDDEN = ArticleStatus.HIDDEN.value
 _ACTIVE = ArticleStatus.ACTIVE.value
@@ -127,8 +128,30 @@ class SearchHit:
     excerpt: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceCounts:
+    """Monitoring totals for one source (active or not): what /metrics exports."""
+
+    name: str
+    active: bool
+    articles_by_status: tuple[tuple[str, int], ...]
+    versions: int  # visible versions
+    checks_by_outcome: tuple[tuple[str, int], ...]
+
+
 def _db(store: Store) -> Database:
     return store._db
+
+
+def record_checks(store: Store, results: Sequence[CheckResult]) -> int:
+    """Store many checks in one transaction, each exactly as Store.record_check would.
+
+    For loading test and benchmark databases: one commit per thousand checks instead of one
+    per check. Returns how many new versions were stored.
+    """
+    db = _db(store)
+    with db.write() as conn:
+        return sum(writes.record_check(db, conn, result) is not None for result in results)
 
 
 # ---- recent changes -----------------------------------------------------------------------
@@ -192,6 +215,10 @@ def recent_changes(
         query = query.where(sources.c.name == source)
     if article_id is not None:
         query = query.where(versions.c.article_id == article_id)
+    else:
+        # Left to itself SQLite sorts a whole source's history for a source filter; walking
+        # the time index and skipping other sources keeps deep pages as cheap as the first.
+        query = query.with_hint(versions, "INDEXED BY ix_versions_captured_at_id", "sqlite")
     if before is not None:
         query = query.where(
             sa.or_(
@@ -351,6 +378,39 @@ def _health(fig: SourceFigures, poll: Any) -> SourceHealth:
     )
 
 
+def source_counts(store: Store) -> list[SourceCounts]:
+    """Articles by status, visible versions and checks by outcome, per source, by name."""
+    by_status = sa.select(
+        articles.c.source_id,
+        articles.c.status,
+        sa.func.count().label("n"),
+        sa.func.coalesce(sa.func.sum(articles.c.version_count), 0).label("versions"),
+    ).group_by(articles.c.source_id, articles.c.status)
+    by_outcome = (
+        sa.select(articles.c.source_id, checks.c.outcome, sa.func.count().label("n"))
+        .join(articles, articles.c.id == checks.c.article_id)
+        .group_by(articles.c.source_id, checks.c.outcome)
+    )
+    with _db(store).read() as conn:
+        named = conn.execute(sa.select(sources.c.id, sources.c.name, sources.c.active)).all()
+        statuses = conn.execute(by_status).all()
+        outcomes = conn.execute(by_outcome).all()
+    return [
+        SourceCounts(
+            name=row.name,
+            active=bool(row.active),
+            articles_by_status=tuple(
+                sorted((s.status, s.n) for s in statuses if s.source_id == row.id)
+            ),
+            versions=sum(int(s.versions) for s in statuses if s.source_id == row.id),
+            checks_by_outcome=tuple(
+                sorted((o.outcome, o.n) for o in outcomes if o.source_id == row.id)
+            ),
+        )
+        for row in sorted(named, key=lambda r: r.name)
+    ]
+
+
 # ---- full-text search ---------------------------------------------------------------------
 
 
@@ -360,7 +420,11 @@ def search_terms(query: str) -> list[str]:
 
 
 def sync_search_index(store: Store) -> int:
-    """Index visible versions not yet in the search table; returns how many were added."""
+    """Index visible versions not yet in the search table; returns how many were added.
+
+    Incremental: each batch looks only just below the highest indexed id, so a sync after a
+    few new versions costs a few rows, and a first sync over a big history runs once.
+    """
     total = 0
     while True:
         with _db(store).write() as conn:
@@ -370,13 +434,29 @@ def sync_search_index(store: Store) -> int:
             return total
 
 
+def search_index_behind(store: Store) -> bool:
+    """True when a visible version is newer than the newest indexed one: one cheap read."""
+    db = _db(store)
+    key = _index_key(db)
+    newest = (
+        sa.select(versions.c.id)
+        .where(versions.c.trivial.is_(False))
+        .order_by(versions.c.id.desc())
+        .limit(1)
+    )
+    with db.read() as conn:
+        top = conn.execute(sa.select(key).order_by(key.desc()).limit(1)).scalar() or 0
+        latest = conn.execute(newest).scalar() or 0
+    return bool(latest > top)
+
+
 def _index_key(db: Database) -> Any:
     return _fts.c.rowid if db.dialect == "sqlite" else _pg_search.c.version_id
 
 
 def _index_batch(db: Database, conn: Connection) -> int:
     key = _index_key(db)
-    top = conn.execute(sa.select(sa.func.max(key))).scalar() or 0
+    top = conn.execute(sa.select(key).order_by(key.desc()).limit(1)).scalar() or 0
     indexed = sa.select(key).where(key == versions.c.id).exists()
     query = (
         sa.select(versions.c.id, versions.c.title, blobs.c.data)
@@ -417,7 +497,8 @@ def search(
     terms = search_terms(query)
     if not terms:
         return []
-    sync_search_index(store)
+    if search_index_behind(store):  # the write transaction only when there is work
+        sync_search_index(store)
     db = _db(store)
     select, key = _search_select(db, terms)
     if source is not None:

@@ -1,0 +1,155 @@
+"""`copydesk run` against a newsroom in fault mode; prints peak RSS, checks, errors, capture.
+
+    python benchmarks/faults.py [--articles 24] [--faults 0.3] [--fault-seconds 60] [--seed 5]
+
+Faults (every kind, see copydesk.newsroom.faults) are mixed into article pages and feeds for
+--fault-seconds after the first article goes live, then stop; the script goes on for a while
+after, so every version that goes live once the faults stop must be captured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from copydesk.clock import SystemClock
+from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer, score_capture
+from copydesk.newsroom.faults import unrecorded
+from copydesk.records import Endpoint, EndpointKind, Source
+from copydesk.store import Store
+
+STARTUP = 5.0
+CONFIG = """
+[fetch]
+allow_hosts = ["127.0.0.1"]
+per_host_concurrency = 8
+per_host_delay = "0s"
+total_timeout = "3s"
+connect_timeout = "1s"
+[schedule]
+feed_interval = "1s"
+after_change = "500ms"
+max_interval = "1s"
+retire_after = "1h"
+error_backoff = "250ms"
+max_error_backoff = "2s"
+"""
+
+
+def tracked(command: list[str], workdir: Path, env: dict[str, str]) -> tuple[int, int, float]:
+    """Run to the end; (exit code, peak RSS KB from /proc VmHWM, wall seconds)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        command, cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    peak = 0
+    while proc.poll() is None:
+        try:
+            status = Path(f"/proc/{proc.pid}/status").read_text()
+        except OSError:
+            break
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peak = max(peak, int(line.split()[1]))
+        time.sleep(0.25)
+    return proc.wait(), peak, time.perf_counter() - started
+
+
+def add_feeds(db: Path, urls: list[str]) -> None:
+    """Register the feeds in the database directly: `copydesk add` would meet the faults."""
+    now = SystemClock().now()
+    with Store.open(f"sqlite:///{db}") as store:
+        store.add_source(Source(name="newsroom"), now=now)
+        for url in urls:
+            store.add_endpoint(Endpoint(url=url, kind=detect(url), source="newsroom"), now=now)
+
+
+def detect(url: str) -> EndpointKind:
+    return EndpointKind.SITEMAP if "sitemap" in url else EndpointKind.FEED
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=24)
+    parser.add_argument("--faults", type=float, default=0.3)
+    parser.add_argument("--fault-seconds", type=float, default=60.0)
+    parser.add_argument("--seed", type=int, default=5)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="copydesk-faults-"))
+    (workdir / "copydesk.toml").write_text(CONFIG, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COPYDESK_")}
+    base = [sys.executable, "-m", "copydesk", "--db", str(workdir / "faults.db")]
+    until = STARTUP + args.fault_seconds
+    config = NewsroomConfig(
+        seed=args.seed,
+        articles=args.articles,
+        min_edits=3,
+        max_edits=5,
+        publish_window=args.fault_seconds / 2,
+        edit_gap=6.0,
+        live_after=STARTUP,
+        faults=args.faults,
+        faults_until=until,
+    )
+    newsroom = Newsroom(config, clock=SystemClock())
+    with NewsroomServer(newsroom) as server:
+        add_feeds(workdir / "faults.db", [server.rss_url, server.atom_url, server.sitemap_url])
+        seconds = max(newsroom.script_end, until) - newsroom.elapsed() + 15
+        code, peak, wall = tracked([*base, "run", "--for", f"{seconds:.0f}s"], workdir, env)
+        truth = newsroom.ground_truth(base_url=server.base_url)
+        served = newsroom.faults.served
+        calm = newsroom.real_time(until)
+    report(workdir, base, env, code=code, peak=peak, wall=wall, truth=truth, served=served,
+           calm=calm)  # fmt: skip
+
+
+def report(workdir: Path, base: list[str], env: dict[str, str], **run: object) -> None:
+    with sqlite3.connect(workdir / "faults.db") as db:
+        integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
+        checks = db.execute(
+            "SELECT a.url, c.error FROM checks c JOIN articles a ON a.id = c.article_id"
+        ).fetchall()
+        retired = db.execute("SELECT count(*) FROM articles WHERE status='retired'").fetchone()[0]
+        endpoint_errors = db.execute(
+            "SELECT url, consecutive_errors, last_error FROM endpoints"
+        ).fetchall()
+    errors: dict[str, list[str | None]] = {}
+    for url, error in checks:
+        errors.setdefault(urlsplit(url).path, []).append(error)
+    reasons = Counter((e or "").split(":", 1)[0] for _u, e in checks if e)
+    out = subprocess.run(
+        [*base, "export", "--format", "jsonl", "--out", "-"],
+        cwd=workdir, env=env, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    rows = [json.loads(line) for line in out.splitlines() if line.strip()]
+    truth = list(run["truth"])  # type: ignore[call-overload]
+    served = list(run["served"])  # type: ignore[call-overload]
+    last = {t.article_url: t for t in truth if not t.trivial}
+    after = [t for t in truth if t.live_at >= run["calm"] or last.get(t.article_url) is t]
+    overall, late = score_capture(truth, rows), score_capture(after, rows)
+    print(f"tracker exit code      {run['code']}   (wall {run['wall']:.0f} s)")
+    print(f"peak RSS (VmHWM)       {int(run['peak']) / 1024:.0f} MB")  # type: ignore[call-overload]
+    print(f"integrity_check        {integrity}")
+    print(f"faults served          {len(served)}: {dict(Counter(f.kind for f in served))}")
+    print(f"checks                 {len(checks)} ({sum(reasons.values())} with an error)")
+    print(f"errors by reason       {dict(reasons.most_common())}")
+    print(f"article faults without their error check  {len(unrecorded(served, errors))}")
+    print(f"articles retired       {retired}")
+    print(f"endpoints              {[(u.rsplit('/', 1)[-1], n, e) for u, n, e in endpoint_errors]}")
+    print(f"capture after faults   {late.captured}/{late.true_versions} missed {late.missed}")
+    print(
+        f"capture overall        {overall.captured}/{overall.true_versions}, extra {overall.extra}"
+    )
+
+
+if __name__ == "__main__":
+    main()

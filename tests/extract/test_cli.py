@@ -1,0 +1,63 @@
+"""`copydesk extract --jsonl`: a batch of pages in, one article line out per input line."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+import copydesk.cli.main  # noqa: F401  (registers every command on the app)
+from copydesk.cli.app import app
+
+_PROSE = (
+    "The harbour authority said on Tuesday that the cables of the old swing bridge would be "
+    "replaced over the winter, closing the crossing to traffic for eleven weeks."
+)
+_SECOND = (
+    "Engineers found corrosion in three of the twelve main cables during an inspection in "
+    "March, the authority's chief engineer, Mairi Lennox, told the council."
+)
+
+
+def _page(title: str, paragraphs: tuple[str, ...]) -> str:
+    body = "".join(f"<p>{text}</p>" for text in paragraphs)
+    return (
+        f"<html><head><title>{title}</title>"
+        f'<meta property="article:published_time" content="2024-05-14T09:00:00Z">'
+        f'<meta name="author" content="Ailsa Reid"></head>'
+        f"<body><article><h1>{title}</h1>{body}</article></body></html>"
+    )
+
+
+def _run(lines: list[str]) -> list[dict[str, object]]:
+    result = CliRunner().invoke(app, ["extract", "--jsonl"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+
+def test_jsonl_extracts_each_page_in_order() -> None:
+    first = {"url": "https://ledger.example/a", "html": _page("Bridge to close", (_PROSE, _SECOND))}
+    second = {"url": "https://ledger.example/b", "html": _page("Cables corroded", (_SECOND,))}
+    rows = _run([json.dumps(first), json.dumps(second)])
+    assert [row["url"] for row in rows] == ["https://ledger.example/a", "https://ledger.example/b"]
+    assert set(rows[0]) == {"url", "title", "byline", "published_at", "paragraphs", "text"}
+    assert rows[0]["title"] == "Bridge to close"
+    assert rows[0]["paragraphs"] == [_PROSE, _SECOND]
+    assert rows[0]["text"] == f"{_PROSE}\n\n{_SECOND}"
+    assert rows[0]["byline"] == "Ailsa Reid"
+    assert str(rows[0]["published_at"]).startswith("2024-05-14")
+    assert rows[1]["paragraphs"] == [_SECOND]
+
+
+def test_jsonl_bad_lines_give_errors_and_do_not_stop_the_stream() -> None:
+    good = {"url": "https://ledger.example/c", "html": _page("Bridge to close", (_PROSE,))}
+    empty = {"url": "https://ledger.example/empty", "html": ""}
+    rows = _run(["{not json", json.dumps(empty), json.dumps({"url": "x"}), json.dumps(good)])
+    assert len(rows) == 4
+    assert set(rows[0]) == {"url", "error"}
+    assert rows[0]["url"] is None
+    assert rows[1]["url"] == "https://ledger.example/empty"
+    assert "error" in rows[1]
+    assert "error" in rows[2]
+    assert rows[3]["url"] == "https://ledger.example/c"
+    assert rows[3]["paragraphs"] == [_PROSE]

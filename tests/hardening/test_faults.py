@@ -1,0 +1,190 @@
+"""The tracker against a newsroom that misbehaves: every fault is a recorded check, none a crash.
+
+One short end-to-end run of `copydesk run` with every fault kind mixed into normal traffic
+(benchmarks/faults.py runs the long version), plus one fetch per fault kind on its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from copydesk.clock import SystemClock
+from copydesk.errors import ExtractError, FetchError
+from copydesk.extract import extract_article
+from copydesk.fetch import Fetcher
+from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer, score_capture
+from copydesk.newsroom.faults import ARTICLE_REASONS, FAULT_KINDS, unrecorded
+from copydesk.records import Endpoint, EndpointKind, Source
+from copydesk.settings import FetchSettings
+from copydesk.store import Store
+
+STARTUP = 5.0  # nothing is live before the tracker is up
+CONFIG = """
+[fetch]
+allow_hosts = ["127.0.0.1"]
+per_host_concurrency = 8
+per_host_delay = "0s"
+total_timeout = "2s"
+connect_timeout = "1s"
+[schedule]
+feed_interval = "1s"
+after_change = "500ms"
+max_interval = "1s"
+retire_after = "1h"
+error_backoff = "250ms"
+max_error_backoff = "1s"
+"""
+
+
+def copydesk(workdir: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "copydesk", "--db", str(workdir / "faults.db"), *args]
+
+
+def environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("COPYDESK_")}
+
+
+def run_tracker(workdir: Path, seconds: float) -> tuple[int, int, str]:
+    """`copydesk run --for`; returns (exit code, peak RSS in KB read from /proc, stderr)."""
+    proc = subprocess.Popen(
+        copydesk(workdir, "run", "--for", f"{seconds:.0f}s"),
+        cwd=workdir,
+        env=environment(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    peak = 0
+    while proc.poll() is None:
+        try:
+            status = Path(f"/proc/{proc.pid}/status").read_text()
+        except OSError:
+            break
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peak = max(peak, int(line.split()[1]))
+        time.sleep(0.5)
+    _out, err = proc.communicate(timeout=seconds + 60)
+    return proc.returncode, peak, err
+
+
+@pytest.mark.slow
+def test_faults_are_recorded_and_everything_after_them_is_captured(tmp_path: Path):
+    (tmp_path / "copydesk.toml").write_text(CONFIG, encoding="utf-8")
+    config = NewsroomConfig(
+        seed=11,
+        articles=8,
+        min_edits=2,
+        max_edits=2,
+        publish_window=6.0,
+        edit_gap=4.0,
+        live_after=STARTUP,
+        faults=0.3,
+        faults_until=STARTUP + 16.0,
+    )
+    newsroom = Newsroom(config, clock=SystemClock())
+    with NewsroomServer(newsroom) as server:
+        # Registered directly: `copydesk add` itself would meet the faults.
+        with Store.open(f"sqlite:///{tmp_path / 'faults.db'}") as store:
+            store.add_source(Source(name="newsroom"), now=SystemClock().now())
+            endpoint = Endpoint(url=server.rss_url, kind=EndpointKind.FEED, source="newsroom")
+            store.add_endpoint(endpoint, now=SystemClock().now())
+        code, peak_kb, err = run_tracker(tmp_path, newsroom.script_end - newsroom.elapsed() + 12)
+        truth = newsroom.ground_truth(base_url=server.base_url)
+        served = newsroom.faults.served
+        calm = newsroom.real_time(config.faults_until or 0.0)
+    assert code == 0, err[-2000:]  # the daemon stayed up
+    assert "Traceback" not in err
+    assert len({f.kind for f in served}) >= 8, Counter(f.kind for f in served)
+    with sqlite3.connect(tmp_path / "faults.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        checks = db.execute(
+            "SELECT a.url, c.error FROM checks c JOIN articles a ON a.id = c.article_id"
+        ).fetchall()
+        retired = db.execute("SELECT count(*) FROM articles WHERE status = 'retired'").fetchone()
+    errors: dict[str, list[str | None]] = {}
+    for url, error in checks:
+        errors.setdefault(urlsplit(url).path, []).append(error)
+    assert unrecorded(served, errors) == []
+    assert retired[0] == 0
+    assert peak_kb < 600_000, f"peak RSS {peak_kb} KB"
+    exported = subprocess.run(
+        copydesk(tmp_path, "export", "--format", "jsonl", "--out", "-"),
+        cwd=tmp_path,
+        env=environment(),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rows = [json.loads(line) for line in exported.splitlines() if line.strip()]
+    last = {t.article_url: t for t in truth if not t.trivial}
+    after = [t for t in truth if t.live_at >= calm or last[t.article_url] is t]
+    after_faults = score_capture(after, rows)
+    assert after_faults.missed == (), after_faults.missed
+    assert score_capture(truth, rows).extra == 0
+
+
+@pytest.fixture
+def fetch_settings() -> FetchSettings:
+    return FetchSettings(
+        allow_hosts=("127.0.0.1",),
+        per_host_delay=timedelta(0),
+        total_timeout=timedelta(seconds=1.5),
+        connect_timeout=timedelta(seconds=1),
+    )
+
+
+@pytest.mark.parametrize("kind", [k for k in FAULT_KINDS if k in ARTICLE_REASONS])
+async def test_each_article_fault_gives_its_reason_or_the_true_text(kind, fetch_settings):
+    config = NewsroomConfig(articles=2, faults=1.0, fault_kinds=(kind,))
+    newsroom = Newsroom(config, clock=SystemClock())
+    article = newsroom.articles[0]
+    with NewsroomServer(newsroom) as server:
+        url = server.base_url + newsroom.path_of(article)
+        async with Fetcher(fetch_settings) as fetcher:
+            try:
+                page = await fetcher.fetch(url)
+                outcome = extract_article(page.text, url=page.final_url)
+            except (FetchError, ExtractError) as exc:
+                outcome = exc
+        served = newsroom.faults.served
+    assert [f.kind for f in served] == [kind]
+    expected = ARTICLE_REASONS[kind]
+    if expected is None:
+        assert not isinstance(outcome, Exception), outcome
+        assert outcome.title == article.versions[0].title
+        assert list(outcome.paragraphs) == list(article.versions[0].paragraphs)
+    elif expected == "extract":
+        assert isinstance(outcome, ExtractError), outcome
+    else:
+        assert isinstance(outcome, FetchError), outcome
+        assert outcome.reason == expected
+
+
+def test_faults_follow_the_seed_and_stop_on_time():
+    clock = SystemClock()
+
+    def picks(seed: int, until: float | None) -> list[str | None]:
+        newsroom = Newsroom(NewsroomConfig(seed=seed, faults=0.5, faults_until=until), clock=clock)
+        path = newsroom.path_of(newsroom.articles[0])
+        return [(c[0] if (c := newsroom.faults.choose(path)) else None) for _ in range(40)]
+
+    first, again, other = picks(1, None), picks(1, None), picks(2, None)
+    assert first == again
+    assert first != other
+    assert any(first)
+    assert None in first
+    assert not any(picks(1, 0.0))
+    quiet = Newsroom(NewsroomConfig(), clock=clock)
+    assert quiet.faults.choose("/rss.xml") is None

@@ -1,0 +1,320 @@
+"""The pipeline against a misbehaving local site: every failure is a recorded check, not a crash."""
+
+from __future__ import annotations
+
+import gzip
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+
+from copydesk.clock import SystemClock
+from copydesk.fetch import Fetcher
+from copydesk.pipeline import Tracker
+from copydesk.records import CheckOutcome, Endpoint, EndpointKind, Source
+from copydesk.settings import FetchSettings, ScheduleSettings, Settings
+from copydesk.store import Store
+from copydesk.worker import Worker
+
+PARAS = [
+    "The council voted on Tuesday to close the Harbour Road library after a review of costs.",
+    "Officials said 12 jobs would be affected and that services would move to the town hall.",
+    "Campaigners said they would challenge the decision and called it short-sighted.",
+    "A public meeting is planned for next month, the council's leader said in a statement.",
+]
+
+
+def article_html(title: str, paragraphs: list[str], *, charset: str = "utf-8") -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f'<!doctype html><html><head><meta charset="{charset}"><title>{title}</title></head>'
+        f"<body><nav><a href='/'>Home</a></nav><article><h1>{title}</h1>{body}</article>"
+        "<footer>© Test Gazette</footer></body></html>"
+    )
+
+
+class Site:
+    """A local site with good and bad pages; counts requests per path."""
+
+    def __init__(self) -> None:
+        self.hits: Counter[str] = Counter()
+        self.pages: dict[str, tuple[int, dict[str, str], bytes]] = {}
+        self.hang = threading.Event()
+
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                path = self.path.split("?")[0]
+                site.hits[path] += 1
+                if path == "/hang":
+                    site.hang.wait(10)
+                    return
+                status, headers, body = site.pages.get(path, (404, {}, b"not found"))
+                self.send_response(status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        return Handler
+
+
+@pytest.fixture
+def site() -> Iterator[tuple[Site, str]]:
+    state = Site()
+    ThreadingHTTPServer.request_queue_size = 128  # many connects at once; the default 5 drops SYNs
+    server = ThreadingHTTPServer(("127.0.0.1", 0), state.handler())
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield state, f"http://127.0.0.1:{server.server_address[1]}"
+    state.hang.set()
+    server.shutdown()
+    server.server_close()
+
+
+def settings_for(tmp_path: Path, *, allow: tuple[str, ...] = ("127.0.0.1",)) -> Settings:
+    return Settings(
+        db=f"sqlite:///{tmp_path / 't.db'}",
+        fetch=FetchSettings(
+            allow_hosts=allow,
+            per_host_delay=timedelta(0),
+            per_host_concurrency=8,
+            total_timeout=timedelta(seconds=1.5),
+            connect_timeout=timedelta(seconds=1),
+            max_body_bytes=2_000_000,
+        ),
+        schedule=ScheduleSettings(
+            after_change=timedelta(seconds=30), max_interval=timedelta(minutes=1)
+        ),
+    )
+
+
+def rss(items: list[str]) -> bytes:
+    entries = "".join(f"<item><title>t</title><link>{url}</link></item>" for url in items)
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        f"<link>http://x/</link>{entries}</channel></rss>"
+    ).encode()
+
+
+async def run_once(settings: Settings, store: Store, fetcher: Fetcher | None = None) -> Worker:
+    clock = SystemClock()
+    fetcher = fetcher or Fetcher(settings.fetch, clock=clock)
+    tracker = Tracker(store=store, fetcher=fetcher, settings=settings, clock=clock)
+    worker = Worker(tracker, clock=clock, concurrency=8)
+    await worker.run(once=True)
+    await fetcher.aclose()
+    return worker
+
+
+def gzip_bomb(size: int) -> bytes:
+    return gzip.compress(b"<p>" + b" " * size, compresslevel=9)
+
+
+async def test_faults_are_recorded_and_the_daemon_carries_on(site, tmp_path):
+    state, base = site
+    good = article_html("Library to close", PARAS).encode()
+    state.pages.update(
+        {
+            "/robots.txt": (
+                200,
+                {"Content-Type": "text/plain"},
+                b"User-agent: *\nDisallow: /private/\n",
+            ),
+            "/good": (200, {"Content-Type": "text/html; charset=utf-8"}, good),
+            "/latin1": (
+                200,
+                {"Content-Type": "text/html"},  # undeclared: the bytes are latin-1
+                article_html(
+                    "Café reopens", [*PARAS[:3], "Zoë said it was très bien."], charset="x-unknown"
+                ).encode("latin-1"),
+            ),
+            "/broken": (
+                200,
+                {"Content-Type": "text/html"},
+                b"<html><body><p>unclosed <b><i>" + good[:300],
+            ),
+            "/bomb": (
+                200,
+                {"Content-Type": "text/html", "Content-Encoding": "gzip"},
+                gzip_bomb(50_000_000),
+            ),
+            "/loop": (302, {"Location": "/loop2"}, b""),
+            "/loop2": (302, {"Location": "/loop"}, b""),
+            "/binary": (200, {"Content-Type": "text/html"}, bytes(range(256)) * 100),
+            "/private/secret": (200, {"Content-Type": "text/html"}, good),
+        }
+    )
+    paths = [
+        "/good",
+        "/latin1",
+        "/broken",
+        "/bomb",
+        "/loop",
+        "/hang",
+        "/binary",
+        "/gone",
+        "/private/secret",
+    ]
+    state.pages["/feed.xml"] = (
+        200,
+        {"Content-Type": "application/rss+xml"},
+        rss([base + p for p in paths]),
+    )
+    state.pages["/bad-feed.xml"] = (200, {"Content-Type": "application/rss+xml"}, b"<rss><chan")
+    settings = settings_for(tmp_path)
+    with Store.open(settings.db) as store:
+        now = SystemClock().now()
+        store.add_source(Source(name="local"), now=now)
+        for url in ("/feed.xml", "/bad-feed.xml"):
+            store.add_endpoint(
+                Endpoint(url=base + url, kind=EndpointKind.FEED, source="local"), now=now
+            )
+        worker = await run_once(settings, store)
+        assert worker.stats.crashes == 0
+        outcomes = {}
+        for path in paths:
+            article = store.find_article(base + path)
+            assert article is not None, path
+            checks = store.checks(article.id)
+            assert len(checks) == 1, path
+            outcomes[path] = (checks[0].outcome, checks[0].error or "")
+        endpoints = {e.url: e for e in store.list_endpoints("local")}
+    assert outcomes["/good"][0] is CheckOutcome.NEW_VERSION
+    assert outcomes["/latin1"][0] is CheckOutcome.NEW_VERSION
+    assert outcomes["/bomb"][0] is CheckOutcome.ERROR
+    assert "body-too-large" in outcomes["/bomb"][1]
+    assert outcomes["/loop"][0] is CheckOutcome.ERROR
+    assert "redirect" in outcomes["/loop"][1]
+    assert outcomes["/hang"][0] is CheckOutcome.ERROR
+    assert "timeout" in outcomes["/hang"][1]
+    assert outcomes["/binary"][0] is CheckOutcome.ERROR
+    assert "extract" in outcomes["/binary"][1]
+    assert outcomes["/gone"][0] is CheckOutcome.GONE, outcomes["/gone"]
+    assert outcomes["/private/secret"][0] is CheckOutcome.ERROR
+    assert "robots" in outcomes["/private/secret"][1]
+    assert state.hits["/private/secret"] == 0
+    assert outcomes["/broken"][0] in (CheckOutcome.NEW_VERSION, CheckOutcome.ERROR)
+    assert endpoints[base + "/bad-feed.xml"].last_error
+    assert endpoints[base + "/feed.xml"].last_error is None
+
+
+async def test_latin1_text_is_decoded_right(site, tmp_path):
+    state, base = site
+    page = article_html(
+        "Café reopens", [*PARAS[:3], "Zoë said it was très bien."], charset="x-bogus"
+    )
+    state.pages["/a"] = (
+        200,
+        {"Content-Type": "text/html; charset=nonsense"},
+        page.encode("latin-1"),
+    )
+    settings = settings_for(tmp_path)
+    with Store.open(settings.db) as store:
+        store.add_source(Source(name="local"), now=SystemClock().now())
+        store.add_article("local", base + "/a", now=SystemClock().now())
+        await run_once(settings, store)
+        version = store.latest_version(store.find_article(base + "/a").id)
+    assert version is not None
+    assert "Zoë said it was très bien." in version.paragraphs
+
+
+async def test_not_modified_stores_nothing_new(site, tmp_path):
+    state, base = site
+    body = article_html("Library to close", PARAS).encode()
+    state.pages["/a"] = (200, {"Content-Type": "text/html", "ETag": '"v1"'}, body)
+    settings = settings_for(tmp_path)
+    with Store.open(settings.db) as store:
+        store.add_source(Source(name="local"), now=SystemClock().now())
+        article = store.add_article("local", base + "/a", now=SystemClock().now())
+        await run_once(settings, store)
+        state.pages["/a"] = (304, {"ETag": '"v1"'}, b"")
+        store.set_article_status(
+            article.id, store.get_article(article.id).status, next_check_at=SystemClock().now()
+        )
+        await run_once(settings, store)
+        checks = store.checks(article.id)
+        versions = store.versions(article.id, include_trivial=True)
+    assert [c.outcome for c in checks] == [CheckOutcome.NOT_MODIFIED, CheckOutcome.NEW_VERSION]
+    assert len(versions) == 1
+
+
+async def test_private_address_in_a_feed_is_refused_before_any_request(site, tmp_path):
+    """The feed is on a public host (served by a mock); its article points at our local server."""
+    state, base = site
+    state.pages["/a"] = (200, {"Content-Type": "text/html"}, article_html("x", PARAS).encode())
+    real = httpx.AsyncHTTPTransport()
+
+    async def public_feed(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "feeds.example":
+            if request.url.path == "/robots.txt":
+                return httpx.Response(404)
+            return httpx.Response(
+                200, content=rss([base + "/a"]), headers={"Content-Type": "application/rss+xml"}
+            )
+        return await real.handle_async_request(request)  # would reach the local server
+
+    async def resolver(host: str, port: int) -> list[str]:
+        return ["93.184.216.34"] if host == "feeds.example" else ["127.0.0.1"]
+
+    settings = settings_for(tmp_path, allow=())
+    fetcher = Fetcher(
+        settings.fetch,
+        clock=SystemClock(),
+        transport=httpx.MockTransport(public_feed),
+        resolver=resolver,
+    )
+    with Store.open(settings.db) as store:
+        now = SystemClock().now()
+        store.add_source(Source(name="pub"), now=now)
+        store.add_endpoint(
+            Endpoint(url="http://feeds.example/rss", kind=EndpointKind.FEED, source="pub"), now=now
+        )
+        await run_once(settings, store, fetcher)
+        article = store.find_article(base + "/a")
+        assert article is not None
+        check = store.checks(article.id)[0]
+    assert check.outcome is CheckOutcome.ERROR
+    assert check.error.startswith("blocked")
+    assert sum(state.hits.values()) == 0
+
+
+async def test_rel_canonical_merges_tracking_variants(site, tmp_path):
+    state, base = site
+    page = article_html("Library to close", PARAS).replace(
+        "<title>", f'<link rel="canonical" href="{base}/story"><title>'
+    )
+    state.pages["/story-amp"] = (200, {"Content-Type": "text/html"}, page.encode())
+    settings = settings_for(tmp_path)
+    with Store.open(settings.db) as store:
+        store.add_source(Source(name="local"), now=SystemClock().now())
+        store.add_article("local", base + "/story-amp", now=SystemClock().now())
+        await run_once(settings, store)
+        assert store.find_article(base + "/story") is not None
+        assert store.find_article(base + "/story-amp") is None
+
+
+def test_trivial_edit_is_hidden_and_keeps_the_schedule(tmp_path):
+    """Whitespace/punctuation-only change: stored as trivial, not counted as a change."""
+    # Covered through the newsroom end-to-end test too; here directly on the tracker's decision.
+    from copydesk.diff import ChangeKind, classify
+    from copydesk.records import Article
+
+    old = Article(title="A", byline=None, published_at=None, paragraphs=tuple(PARAS), extractor="x")
+    new = replace(old, paragraphs=(PARAS[0].replace("Tuesday to", "Tuesday  to,"), *PARAS[1:]))
+    assert classify(old, new).kind is ChangeKind.TRIVIAL
+    time.sleep(0)
