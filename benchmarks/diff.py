@@ -4,7 +4,8 @@ Texts: ground-truth bodies of /work/shared/corpus/article-extraction-benchmark (
 each with synthesised small edits (three word substitutions, one inserted paragraph, one deleted
 sentence); then the same on texts ten times longer (ten different articles joined), with the
 same number of edits. Both sides produce a word-level diff of the whole text; copydesk's also
-aligns paragraphs and detects moves.
+aligns paragraphs and detects moves. `compare` returns every paragraph row, with word spans for
+each changed paragraph (an unchanged row keeps its text and builds its one equal span on access).
 
 Usage: python benchmarks/diff.py [CORPUS] [--repeat N]
 """

@@ -135,17 +135,20 @@ def report(workdir: Path, base: list[str], env: dict[str, str], **run: object) -
     served = list(run["served"])  # type: ignore[call-overload]
     last = {t.article_url: t for t in truth if not t.trivial}
     after = [t for t in truth if t.live_at >= run["calm"] or last.get(t.article_url) is t]
-    overall, late = score_capture(truth, rows), score_capture(after, rows)
+    overall = score_capture(truth, rows)
+    wanted = {(t.article_url, t.version) for t in after if not t.trivial}
+    late = [m for m in overall.missed if m in wanted]
     print(f"tracker exit code      {run['code']}   (wall {run['wall']:.0f} s)")
     print(f"peak RSS (VmHWM)       {int(run['peak']) / 1024:.0f} MB")  # type: ignore[call-overload]
     print(f"integrity_check        {integrity}")
     print(f"faults served          {len(served)}: {dict(Counter(f.kind for f in served))}")
     print(f"checks                 {len(checks)} ({sum(reasons.values())} with an error)")
     print(f"errors by reason       {dict(reasons.most_common())}")
-    print(f"article faults without their error check  {len(unrecorded(served, errors))}")
+    missing = Counter(f.kind for f in unrecorded(served, errors))
+    print(f"article faults without their error check  {sum(missing.values())} {dict(missing)}")
     print(f"articles retired       {retired}")
     print(f"endpoints              {[(u.rsplit('/', 1)[-1], n, e) for u, n, e in endpoint_errors]}")
-    print(f"capture after faults   {late.captured}/{late.true_versions} missed {late.missed}")
+    print(f"capture after faults   {len(wanted) - len(late)}/{len(wanted)} missed {late}")
     print(
         f"capture overall        {overall.captured}/{overall.true_versions}, extra {overall.extra}"
     )

@@ -12,14 +12,15 @@ import argparse
 import json
 import os
 import resource
+import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from copydesk.clock import SystemClock
 from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer, score_capture
 
 CONFIG = """
@@ -35,6 +36,23 @@ retire_after = "1h"
 """
 
 
+class HeldClock:
+    """Stands still until start(), so the newsroom's script waits for the tracker to come up."""
+
+    def __init__(self) -> None:
+        self._created = datetime.now(UTC)
+        self._started: float | None = None
+
+    def start(self) -> None:
+        self._started = time.monotonic()
+
+    def monotonic(self) -> float:
+        return 0.0 if self._started is None else time.monotonic() - self._started
+
+    def now(self) -> datetime:
+        return self._created + timedelta(seconds=self.monotonic())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=40)
@@ -45,20 +63,27 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("COPYDESK_")}
     base = [sys.executable, "-m", "copydesk", "--db", str(workdir / "bench.db")]
     config = NewsroomConfig(articles=args.articles, publish_window=args.seconds / 3, edit_gap=3.0)
-    newsroom = Newsroom(config, clock=SystemClock())
+    clock = HeldClock()
+    newsroom = Newsroom(config, clock=clock)
     with NewsroomServer(newsroom) as server:
         subprocess.run(
             [*base, "add", server.rss_url], cwd=workdir, env=env, check=True, capture_output=True
         )
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        subprocess.run(
-            [*base, "run", "--for", f"{args.seconds}s"],
+        tracker = subprocess.Popen(
+            [*base, "run"],
             cwd=workdir,
             env=env,
-            check=True,
-            capture_output=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
+        while newsroom.request_counts.get("/rss.xml", 0) < 2:  # the tracker is up
+            time.sleep(0.05)
+        clock.start()  # the newsroom's script begins now, so no version goes live unseen
+        started = time.perf_counter()
+        time.sleep(args.seconds)
+        tracker.send_signal(signal.SIGTERM)
+        tracker.wait()
         wall = time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         truth = newsroom.ground_truth(base_url=server.base_url)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from copydesk.clock import FixedClock
 
@@ -43,7 +46,11 @@ def clock() -> FixedClock:
 def _clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never see the developer's COPYDESK_* settings (COPYDESK_TEST_PG excepted)."""
     for key in list(os.environ):
-        if key.startswith("COPYDESK_") and key not in {"COPYDESK_TEST_PG", "COPYDESK_CORPUS", "COPYDESK_SKIP_PG"}:
+        if key.startswith("COPYDESK_") and key not in {
+            "COPYDESK_TEST_PG",
+            "COPYDESK_CORPUS",
+            "COPYDESK_SKIP_PG",
+        }:
             monkeypatch.delenv(key)
 
 
@@ -51,3 +58,43 @@ def _clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
 def pg_url() -> str:
     """URL of the test PostgreSQL server; `.ci/run` makes sure one is running."""
     return os.environ.get("COPYDESK_TEST_PG", DEFAULT_PG)
+
+
+# Read at import: the autouse env cleaner removes COPYDESK_* variables before each test runs.
+SKIP_PG = os.environ.get("COPYDESK_SKIP_PG") == "1"
+
+
+@pytest.fixture(scope="session")
+def pg_admin(pg_url: str) -> Iterator[sa.Engine]:
+    """An autocommit engine on the test server; fails (not skips) when it is down."""
+    engine = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as exc:
+        engine.dispose()
+        if SKIP_PG:
+            pytest.skip(f"PostgreSQL unreachable and COPYDESK_SKIP_PG=1: {exc}")
+        pytest.fail(f"PostgreSQL at {pg_url} unreachable (set COPYDESK_SKIP_PG=1 to skip): {exc}")
+    yield engine
+    engine.dispose()
+
+
+def pg_schema_url(pg_url: str, schema: str) -> str:
+    """The test server URL with search_path set to `schema` (libpq `options`)."""
+    url = sa.make_url(pg_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def pg_schema(request: pytest.FixtureRequest, pg_url: str) -> Iterator[str]:
+    """A fresh schema for one test (others share the server), dropped afterwards."""
+    admin: sa.Engine = request.getfixturevalue("pg_admin")
+    schema = f"t_{uuid.uuid4().hex}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield pg_schema_url(pg_url, schema)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))

@@ -73,6 +73,20 @@ def workdir(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def last_work(db: Path) -> tuple[object, object]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT (SELECT max(last_polled_at) FROM endpoints), (SELECT max(id) FROM checks)"
+        ).fetchone()
+
+
+def wait_until_working(db: Path, proc: subprocess.Popen[bytes]) -> None:
+    """Return once `proc` has recorded a poll or a check (or after 30 s, or if it died)."""
+    before, deadline = last_work(db), time.monotonic() + 30
+    while proc.poll() is None and time.monotonic() < deadline and last_work(db) == before:
+        time.sleep(0.1)
+
+
 def exported(workdir: Path, *extra: str) -> list[dict[str, object]]:
     result = copydesk(workdir, "export", "--format", "jsonl", "--out", "-", *extra)
     assert result.returncode == 0, result.stderr
@@ -164,7 +178,8 @@ def test_kill_9_loses_no_stored_version(workdir: Path):
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            time.sleep(rng.uniform(2.5, 5.0))  # a random moment, start-up included
+            wait_until_working(workdir / "e2e.db", proc)  # start-up alone takes 1.5-8 s
+            time.sleep(rng.uniform(0.5, 3.0))  # a random moment while it works
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             now_seen = {(str(r["article_url"]), int(r["version"])) for r in exported(workdir)}

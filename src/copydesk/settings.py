@@ -76,8 +76,8 @@ class ScheduleSettings:
     error_backoff: timedelta = timedelta(minutes=1)
     max_error_backoff: timedelta = timedelta(hours=6)
     max_fetches_per_hour: int = 0  # per host; 0 means no budget
-    check_yield: float = 0.03  # with source stats: expected chance of a change per check
-    retire_below: float = 0.02  # with source stats: retire when fewer changes than this remain
+    check_yield: float = 0.008  # with source stats: expected chance of a change per check
+    retire_below: float = 0.002  # with source stats: retire when fewer changes than this remain
     min_stats_changes: int = 50  # observed changes needed before source stats are trusted
 
 
@@ -141,7 +141,7 @@ SETTINGS: tuple[SettingInfo, ...] = (
     ),
     SettingInfo("schedule.retire_after", "40d", "Quiet time after which an article is retired."),
     SettingInfo(
-        "schedule.retire_below", 0.02, "Learned policy: retire once fewer expected changes remain."
+        "schedule.retire_below", 0.002, "Learned policy: retire once fewer expected changes remain."
     ),
     SettingInfo("web.admin_token", "", "Token required by write actions (COPYDESK_ADMIN_TOKEN)."),
     SettingInfo("web.base_url", "", "Public address of the web UI, used in feeds and notices."),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from copydesk.diff import Span, compare, render_terminal, word_ops
+from copydesk.diff import Span, classify, compare, render_terminal, word_ops
 from copydesk.diff.engine import diff_opcodes
 
 
@@ -112,3 +112,29 @@ def test_render_terminal_segments() -> None:
     text = "".join(t for _, t in segments)
     assert "Power was cut to 4,000 homes." in text
     assert "unchanged paragraph" in text  # context=0 folds the equal rows
+
+
+def test_inserted_paragraph_next_to_an_edit_is_not_taken_for_the_edit() -> None:
+    """A new paragraph sharing common words with an edited neighbour stays an insertion."""
+    old = Doc(
+        "Results",
+        None,
+        (
+            "Shares fell sharply.",
+            "The company said it would respond to the report on Monday.",
+            "Trading resumes tomorrow.",
+        ),
+    )
+    new = Doc(
+        "Results",
+        None,
+        (
+            "Shares fell sharply.",
+            "The company did not respond to a request for comment.",
+            "The company said it would respond to the report on Tuesday.",
+            "Trading resumes tomorrow.",
+        ),
+    )
+    rows = [(p.op, p.old_index, p.new_index) for p in compare(old, new).paragraphs]
+    assert rows == [("equal", 0, 0), ("insert", None, 1), ("replace", 1, 2), ("equal", 2, 3)]
+    assert "paragraphs-added" in classify(old, new).flags

@@ -219,3 +219,32 @@ def test_arbitrary_markup_raises_only_extract_error(chunks: list[str]) -> None:
     page = "<html><body><div>" + "".join(f"<p>{c}</p><div><span>{c}" for c in chunks) + "</body>"
     with contextlib.suppress(ExtractError):
         extract_article(page, url="https://x.example/a")
+
+
+def test_layout_table_cell_is_split_into_paragraphs() -> None:
+    prose = [
+        f"Part {n}: the harbour board approved the dredging contract after a long debate about "
+        "costs, noise and the effect on the fishing fleet that moors along the eastern quay."
+        for n in range(1, 4)
+    ]
+    page = (
+        "<html><body><table><tr><td class='content'><h1>Dredging approved</h1>"
+        + "".join(f"<p>{text}</p>" for text in prose)
+        + "</td><td><p>Weather: 12C</p></td></tr></table></body></html>"
+    )
+    article = extract_article(page, url="https://example.org/news/dredging")
+    assert list(article.paragraphs[:3]) == prose
+
+
+def test_headline_with_section_prefix_not_repeated_in_body() -> None:
+    prose = "".join(
+        f"<p>Paragraph {n} explains why the regional rail timetable will change in May, with "
+        "fewer trains at night and more at the morning peak, after a passenger survey.</p>"
+        for n in range(1, 4)
+    )
+    page = (
+        "<html><head><title>Opinion | Trains at night are worth saving</title></head><body>"
+        f"<article><h1>Trains at night are worth saving</h1>{prose}</article></body></html>"
+    )
+    article = extract_article(page, url="https://example.org/opinion/trains")
+    assert article.paragraphs[0].startswith("Paragraph 1")

@@ -49,3 +49,46 @@ def test_links_inside_the_core_are_kept() -> None:
     tree = html.document_fromstring(f"<html><body><article>{body}{linked}</article></body></html>")
     paragraphs = (*_PROSE, "Read the full harbour plan")
     assert drop_off_core(tree, paragraphs) == paragraphs
+
+
+def test_stray_prose_footer_does_not_widen_the_core() -> None:
+    footer = (
+        "<footer><p>Northern Ledger Ltd, 12 Quay Street, Harbourtown, registered in England and "
+        "Wales under company number 01234567, all rights reserved, tel 0100 200 300.</p>"
+        "</footer>"
+    )
+    sidebar = "<div class='col'><ul><li><span>Categories</span></li><li>Transport</li></ul></div>"
+    tree = html.document_fromstring(
+        "<html><body><div class='row'><div class='main'>"
+        + "".join(f"<p>{text}</p>" for text in _PROSE)
+        + f"</div>{sidebar}</div>{footer}</body></html>"
+    )
+    kept = drop_off_core(tree, ("Categories", "Transport", *_PROSE))
+    assert kept == _PROSE
+
+
+def test_rail_after_a_section_label_is_dropped() -> None:
+    teaser = (
+        "<div class='box'><div>The mayor opened the new library on Monday after two years of "
+        "building work, and residents queued around the block to get a first look inside.</div>"
+        "</div>"
+    )
+    extra = f"<div><b>Top stories</b></div>{teaser}"
+    label = "Top stories"
+    teaser_text = (
+        "The mayor opened the new library on Monday after two years of building work, and "
+        "residents queued around the block to get a first look inside."
+    )
+    kept = drop_off_core(_tree(extra), (*_PROSE, label, teaser_text))
+    assert kept == _PROSE
+
+
+def test_dek_in_page_header_is_dropped() -> None:
+    tree = html.document_fromstring(
+        "<html><body><header><h2 class='sub-head'>Officials say the vote could slip again</h2>"
+        "</header><article>"
+        + "".join(f"<p>{text}</p>" for text in _PROSE)
+        + "</article></body></html>"
+    )
+    kept = drop_off_core(tree, ("Officials say the vote could slip again", *_PROSE))
+    assert kept == _PROSE

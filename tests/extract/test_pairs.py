@@ -125,8 +125,9 @@ def test_newssniffer_identical_pair(corpus: Path) -> None:
 def test_newssniffer_two_sentences_deleted(corpus: Path) -> None:
     result = _sniffer(corpus, "7984711")
     assert result["changed"] is True
-    assert result["paragraphs_changed"] == 1
-    assert result["paragraphs_added"] == result["paragraphs_removed"] == 0
+    # Each deleted sentence was its own <p> in BBC's layout-table story cell.
+    assert result["paragraphs_removed"] == 2
+    assert result["paragraphs_added"] == result["paragraphs_changed"] == 0
     assert result["title_changed"] is False
 
 
@@ -147,7 +148,7 @@ def test_compare_cli_json_on_real_pair(corpus: Path) -> None:
     assert result.exit_code == 0, result.output
     verdict = json.loads(result.stdout)
     assert verdict["changed"] is True
-    assert verdict["paragraphs_changed"] == 1
+    assert verdict["paragraphs_removed"] == 2
 
 
 # --- cfi.co version chains: publisher-labelled steps ------------------------------------------

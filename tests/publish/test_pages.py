@@ -197,3 +197,35 @@ def test_healthz_reports_stale_sources(client, newsroom, store, web_clock):
 
 def test_hostile_title_constant_is_really_hostile():
     assert "<script>" in HOSTILE_TITLE
+
+
+def test_check_sentence_uses_the_scheduler_text_past_retirement_or_without_a_plan():
+    from copydesk.records import ScheduleState
+    from copydesk.schedule import check_text
+
+    settings = ScheduleSettings()
+    overdue = TrackedArticle(
+        id=1,
+        url="u",
+        source="s",
+        status=ArticleStatus.ACTIVE,
+        first_seen_at=START,
+        last_change_at=START,
+        next_check_at=START + timedelta(days=39),
+    )
+    later = START + timedelta(days=50)
+    sentence = check_sentence(overdue, later, settings)
+    assert sentence == "It last changed over 50 days ago and won't be checked again for changes."
+    unplanned = TrackedArticle(
+        id=2,
+        url="v",
+        source="s",
+        status=ArticleStatus.ACTIVE,
+        first_seen_at=START,
+        next_check_at=None,
+    )
+    state = ScheduleState(
+        first_seen_at=START, last_change_at=None, last_checked_at=None, last_outcome=None
+    )
+    assert check_sentence(unplanned, START, settings) == check_text(state, START, settings)
+    assert check_sentence(unplanned, START, settings).startswith("The next check for changes")

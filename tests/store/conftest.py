@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -16,44 +14,6 @@ from copydesk.records import Source
 from copydesk.store import Store
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-# Read at import: the autouse env cleaner removes COPYDESK_* variables before each test runs.
-SKIP_PG = os.environ.get("COPYDESK_SKIP_PG") == "1"
-
-
-@pytest.fixture(scope="session")
-def pg_admin(pg_url: str) -> Iterator[sa.Engine]:
-    """An autocommit engine on the test server; fails (not skips) when it is down."""
-    engine = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-    except sa.exc.OperationalError as exc:
-        engine.dispose()
-        if SKIP_PG:
-            pytest.skip(f"PostgreSQL unreachable and COPYDESK_SKIP_PG=1: {exc}")
-        pytest.fail(f"PostgreSQL at {pg_url} unreachable (set COPYDESK_SKIP_PG=1 to skip): {exc}")
-    yield engine
-    engine.dispose()
-
-
-def pg_schema_url(pg_url: str, schema: str) -> str:
-    """The test server URL with search_path set to `schema` (libpq `options`)."""
-    url = sa.make_url(pg_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    return url.render_as_string(hide_password=False)
-
-
-@pytest.fixture
-def pg_schema(request: pytest.FixtureRequest, pg_url: str) -> Iterator[str]:
-    """A fresh schema for one test (others share the server), dropped afterwards."""
-    admin: sa.Engine = request.getfixturevalue("pg_admin")
-    schema = f"t_{uuid.uuid4().hex}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield pg_schema_url(pg_url, schema)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 @pytest.fixture(params=BACKENDS)

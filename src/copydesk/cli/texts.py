@@ -20,6 +20,7 @@ from copydesk.errors import CopydeskError, UsageError
 from copydesk.extract import extract_article
 from copydesk.pipeline import compare_pages
 from copydesk.publish import export_rows
+from copydesk.publish.exports import EDIT_FORMATS, edit_rows, write_edits
 from copydesk.records import Article, TrackedArticle, Version
 from copydesk.store import Store
 
@@ -176,17 +177,29 @@ def compare_command(
 def _rows(store: Store, fmt: str, include_trivial: bool) -> Iterator[dict[str, Any]]:
     if fmt == "jsonl":
         return export_rows(store.iter_export(include_trivial=include_trivial))
-    raise UsageError(f"unknown export format: {fmt} (use jsonl)")
+    raise UsageError(f"unknown export format: {fmt} (use jsonl, {', '.join(EDIT_FORMATS)})")
 
 
 @app.command()
 def export(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", help="jsonl")] = "jsonl",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="jsonl (one version a line), or sentence-level edits between consecutive "
+            "visible versions: edits-jsonl, csv, parquet.",
+        ),
+    ] = "jsonl",
     out: Annotated[str, typer.Option("--out", help="Output file, or - for standard output.")] = "-",
-    all_: Annotated[bool, typer.Option("--all", help="Include trivial versions.")] = False,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Include trivial versions (jsonl only).")
+    ] = False,
 ) -> None:
     """Data for researchers and archives."""
+    if fmt in EDIT_FORMATS:
+        _export_edits(ctx, fmt, out, all_)
+        return
     with open_store(settings_of(ctx)) as store:
         rows = _rows(store, fmt, all_)
         with contextlib.ExitStack() as stack:
@@ -195,8 +208,23 @@ def export(
                 stream.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
+def _export_edits(ctx: typer.Context, fmt: str, out: str, all_: bool) -> None:
+    """Sentence edit records (NewsEdits style) between consecutive visible versions."""
+    if all_:
+        raise UsageError("--all applies to --format jsonl only: edits compare visible versions")
+    if fmt == "parquet" and out == "-":
+        raise UsageError("--format parquet writes a file: give --out PATH")
+    with open_store(settings_of(ctx)) as store:
+        rows = edit_rows(store.iter_export(include_trivial=False))
+        with contextlib.ExitStack() as stack:
+            stream: TextIO | None = None
+            if fmt != "parquet":
+                stream = sys.stdout if out == "-" else stack.enter_context(open_output(out))
+            write_edits(rows, fmt, stream, out)
+
+
 def open_output(path: str) -> TextIO:
     try:
-        return open(path, "w", encoding="utf-8")
+        return open(path, "w", encoding="utf-8", newline="")
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror}") from exc

@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Literal
 
-from rapidfuzz.distance import Postfix, Prefix
-
-from copydesk.diff.engine import diff_opcodes
+from copydesk.diff.engine import common_ends, matching_blocks
 
 Bag = frozenset[str]
 LinkKind = Literal["equal", "edit", "move", "insert", "delete"]
@@ -26,24 +24,46 @@ MAX_PAIRINGS = 40_000  # beyond this many unmatched old x new blocks, skip fuzzy
 ANCHOR_PAIRINGS = 400  # up to this many old x new blocks, look for anchors by shared ends
 ANCHOR_SHARE = 0.5  # share of a block kept in its head and tail that makes it an edit
 
-
 # One aligned row (kind, old index, new index): a plain tuple, as texts have thousands of rows.
 Link = tuple[LinkKind, int | None, int | None]
 # A run of rows (kind, old index, new index, count): count > 1 only for unchanged stretches.
 Run = tuple[LinkKind, int | None, int | None, int]
+Ends = dict[tuple[int, int], tuple[int, int]]  # (old, new) index -> common prefix, suffix length
+_Stretch = tuple[int, int, int, int, int]  # position in the runs, i1, i2, j1, j2
 
 
 @dataclass(slots=True)
-class _Bags:
-    """Word bags computed on demand: most blocks are matched exactly and never need one."""
+class _Blocks:
+    """Both versions' blocks and what was measured about them, computed on demand and kept."""
 
-    texts: Sequence[str]
-    cache: dict[int, Bag] = field(default_factory=dict)
+    old: Sequence[str]
+    new: Sequence[str]
+    ends: Ends
+    old_bags: dict[int, Bag] = field(default_factory=dict)
+    new_bags: dict[int, Bag] = field(default_factory=dict)
 
-    def __getitem__(self, index: int) -> Bag:
-        if index not in self.cache:
-            self.cache[index] = bag(self.texts[index])
-        return self.cache[index]
+    def share(self, i: int, j: int) -> float:
+        """Share of the longer block covered by the common head and tail (C speed)."""
+        a, b = self.old[i], self.new[j]
+        size_a, size_b = len(a), len(b)
+        if not size_a or not size_b:
+            return 1.0 if size_a == size_b else 0.0
+        ends = self.ends.get((i, j))
+        if ends is None:
+            ends = self.ends[i, j] = common_ends(a, b)
+        head = ends[0]
+        tail = min(ends[1], size_a - head, size_b - head)
+        return (head + tail) / (size_a if size_a > size_b else size_b)
+
+    def old_bag(self, i: int) -> Bag:
+        if i not in self.old_bags:
+            self.old_bags[i] = bag(self.old[i])
+        return self.old_bags[i]
+
+    def new_bag(self, j: int) -> Bag:
+        if j not in self.new_bags:
+            self.new_bags[j] = bag(self.new[j])
+        return self.new_bags[j]
 
 
 def bag(text: str) -> Bag:
@@ -76,42 +96,64 @@ def align_blocks(
 
 
 def align_runs(
-    old: Sequence[str], new: Sequence[str], *, edit: float = 0.5, same: float = 0.8
+    old: Sequence[str],
+    new: Sequence[str],
+    *,
+    edit: float = 0.5,
+    same: float = 0.8,
+    ends: Ends | None = None,
 ) -> list[Run]:
-    """The rows of `align_blocks` with each stretch of unchanged blocks as one run."""
-    old_bags, new_bags = _Bags(old), _Bags(new)
-    ops = diff_opcodes(old, new)
+    """The rows of `align_blocks` with each stretch of unchanged blocks as one run.
+
+    A block rewritten in place (one old, one new between unchanged ones) is settled on the spot;
+    only other changed stretches need pairing, move detection and row expansion. The common
+    prefix and suffix measured for block pairs go into `ends`, so word diffs need not redo them.
+    """
+    blocks = _Blocks(old, new, {} if ends is None else ends)
+    runs: list[Run] = []
+    stretches: list[_Stretch] = []
+    i = j = 0
+    for bi, bj, size in matching_blocks(old, new):
+        if i < bi or j < bj:
+            if bi - i == 1 == bj - j and blocks.share(i, j) >= edit:
+                runs.append(("edit", i, j, 1))
+            else:
+                stretches.append((len(runs), i, bi, j, bj))
+        if size:
+            runs.append(("equal", bi, bj, size))
+        i, j = bi + size, bj + size
+    if not stretches:
+        return runs
+    return _with_stretches(runs, stretches, blocks, edit, same)
+
+
+def _with_stretches(
+    runs: list[Run], stretches: list[_Stretch], blocks: _Blocks, edit: float, same: float
+) -> list[Run]:
+    """Pair, find moves in and expand the changed stretches, spliced in at their positions."""
     pairs: dict[int, int] = {}
     gone: list[int] = []
     came: list[int] = []
-    for tag, i1, i2, j1, j2 in ops:
-        if tag == "equal":
-            continue
-        if tag == "replace":
-            if i2 - i1 == 1 == j2 - j1 and _shared_share(old[i1], new[j1]) >= edit:
-                pairs[j1] = i1  # one block rewritten in place: the common case, kept cheap
-                continue
-            found = _pair_in_order(
-                list(range(i1, i2)), list(range(j1, j2)), old_bags, new_bags, edit
-            )
-            pairs.update(found)
-            kept = set(found.values())
-            gone.extend(i for i in range(i1, i2) if i not in kept)
-            came.extend(j for j in range(j1, j2) if j not in found)
-        else:
+    for _, i1, i2, j1, j2 in stretches:
+        if i1 == i2 or j1 == j2:  # only added or only removed blocks: nothing to pair
             gone.extend(range(i1, i2))
             came.extend(range(j1, j2))
-    moves = _moves(gone, came, old, new, old_bags, new_bags, same) if gone and came else {}
+            continue
+        found = _pair_in_order(list(range(i1, i2)), list(range(j1, j2)), blocks, edit)
+        pairs.update(found)
+        kept = set(found.values())
+        gone.extend(i for i in range(i1, i2) if i not in kept)
+        came.extend(j for j in range(j1, j2) if j not in found)
+    moves = _moves(gone, came, blocks, same) if gone and came else {}
     moved = set(moves.values())
-    runs: list[Run] = []
-    for tag, i1, i2, j1, j2 in ops:
-        if tag == "equal":
-            runs.append(("equal", i1, j1, i2 - i1))
-        elif j1 in pairs and i2 - i1 == 1 == j2 - j1:
-            runs.append(("edit", i1, j1, 1))
-        else:
-            runs.extend(_changed_rows(i1, i2, j1, j2, pairs, moves, moved))
-    return runs
+    out: list[Run] = []
+    last = 0
+    for at, i1, i2, j1, j2 in stretches:
+        out.extend(runs[last:at])
+        out.extend(_changed_rows(i1, i2, j1, j2, pairs, moves, moved))
+        last = at
+    out.extend(runs[last:])
+    return out
 
 
 def _changed_rows(
@@ -140,22 +182,14 @@ def _changed_rows(
     return rows
 
 
-def _moves(
-    gone: list[int],
-    came: list[int],
-    old: Sequence[str],
-    new: Sequence[str],
-    old_bags: _Bags,
-    new_bags: _Bags,
-    same: float,
-) -> dict[int, int]:
+def _moves(gone: list[int], came: list[int], blocks: _Blocks, same: float) -> dict[int, int]:
     """Map new block -> unmatched old block it repeats exactly or nearly."""
     moves: dict[int, int] = {}
     where: dict[str, deque[int]] = {}
     for i in gone:
-        where.setdefault(old[i], deque()).append(i)
+        where.setdefault(blocks.old[i], deque()).append(i)
     for j in came:
-        queue = where.get(new[j])
+        queue = where.get(blocks.new[j])
         if queue:
             moves[j] = queue.popleft()
     taken = set(moves.values())
@@ -163,31 +197,22 @@ def _moves(
     new_left = [j for j in came if j not in moves]
     if old_left and new_left and len(old_left) * len(new_left) <= MAX_PAIRINGS:
         used: set[int] = set()
-        for _, _, i, j in _near_pairs(old_left, new_left, old_bags, new_bags, same):
+        for _, _, i, j in _near_pairs(old_left, new_left, blocks, same):
             if i not in used and j not in moves:
                 moves[j] = i
                 used.add(i)
     return moves
 
 
-def _shared_share(a: str, b: str) -> float:
-    """Share of the longer text covered by the common head and tail (memcmp speed)."""
-    if not a or not b:
-        return 1.0 if a == b else 0.0
-    head = Prefix.similarity(a, b)
-    tail = min(Postfix.similarity(a, b), len(a) - head, len(b) - head)
-    return (head + tail) / max(len(a), len(b))
-
-
 def _near_pairs(
-    old_left: list[int], new_left: list[int], old_bags: _Bags, new_bags: _Bags, same: float
+    old_left: list[int], new_left: list[int], blocks: _Blocks, same: float
 ) -> list[tuple[float, int, int, int]]:
     """Candidate (old, new) pairs whose word-set overlap reaches `same`, best first."""
     found = []
     for j in new_left:
-        words = new_bags[j]
+        words = blocks.new_bag(j)
         for i in old_left:
-            other = old_bags[i]
+            other = blocks.old_bag(i)
             size = len(words) + len(other)
             if words and 2 * min(len(words), len(other)) >= same * size:  # cheap bound first
                 score = 2 * len(words & other) / size
@@ -198,27 +223,27 @@ def _near_pairs(
 
 
 def _pair_in_order(
-    olds: list[int], news: list[int], old_bags: _Bags, new_bags: _Bags, threshold: float
+    olds: list[int], news: list[int], blocks: _Blocks, threshold: float
 ) -> dict[int, int]:
     """Map new block -> old block it is an edit of, keeping both orders.
 
     Blocks that keep half their text in a common head and tail are paired first without word
     sets (a cheap C scan); the stretches between such anchors are paired by word overlap.
     """
-    if not olds or not news or len(olds) * len(news) > MAX_PAIRINGS:
+    if len(olds) * len(news) > MAX_PAIRINGS:
         return {}
-    if (
-        len(olds) == len(news) == 1
-        and _shared_share(old_bags.texts[olds[0]], new_bags.texts[news[0]]) >= threshold
-    ):
-        return {news[0]: olds[0]}  # one block rewritten in place: no word sets needed
-    anchors = _anchors(olds, news, old_bags.texts, new_bags.texts)
+    anchors = _anchors(olds, news, blocks, max(ANCHOR_SHARE, threshold))
     pairs: dict[int, int] = {}
     o_lo = n_lo = 0
     for o_at, n_at in [*anchors, (len(olds), len(news))]:
-        pairs.update(
-            _pair_by_words(olds[o_lo:o_at], news[n_lo:n_at], old_bags, new_bags, threshold)
-        )
+        sub_olds, sub_news = olds[o_lo:o_at], news[n_lo:n_at]
+        if (
+            len(sub_olds) == len(sub_news) == 1
+            and blocks.share(sub_olds[0], sub_news[0]) >= threshold
+        ):
+            pairs[sub_news[0]] = sub_olds[0]  # one block rewritten in place: no word sets needed
+        else:
+            pairs.update(_pair_by_words(sub_olds, sub_news, blocks, threshold))
         if o_at < len(olds):
             pairs[news[n_at]] = olds[o_at]
         o_lo, n_lo = o_at + 1, n_at + 1
@@ -226,7 +251,7 @@ def _pair_in_order(
 
 
 def _anchors(
-    olds: list[int], news: list[int], old: Sequence[str], new: Sequence[str]
+    olds: list[int], news: list[int], blocks: _Blocks, share: float
 ) -> list[tuple[int, int]]:
     """Positions (in `olds`, in `news`) of in-order pairs sharing half their text at the ends."""
     found: list[tuple[int, int]] = []
@@ -235,7 +260,7 @@ def _anchors(
     start = 0
     for n_at, j in enumerate(news):
         for o_at in range(start, len(olds)):
-            if _shared_share(old[olds[o_at]], new[j]) >= ANCHOR_SHARE:
+            if blocks.share(olds[o_at], j) >= share:
                 found.append((o_at, n_at))
                 start = o_at + 1
                 break
@@ -243,7 +268,7 @@ def _anchors(
 
 
 def _pair_by_words(
-    olds: list[int], news: list[int], old_bags: _Bags, new_bags: _Bags, threshold: float
+    olds: list[int], news: list[int], blocks: _Blocks, threshold: float
 ) -> dict[int, int]:
     """Greedy in-order pairing by word-set overlap, best match first."""
     pairs: dict[int, int] = {}
@@ -253,7 +278,7 @@ def _pair_by_words(
     for j in news:
         best, best_score = -1, threshold
         for pos in range(start, len(olds)):
-            score = similarity(old_bags[olds[pos]], new_bags[j])
+            score = similarity(blocks.old_bag(olds[pos]), blocks.new_bag(j))
             if score > best_score or (best < 0 and score >= best_score):
                 best, best_score = pos, score
         if best >= 0:

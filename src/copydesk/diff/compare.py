@@ -7,9 +7,8 @@ structure serves the terminal, the HTML pages and the feeds.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import repeat
 from typing import Literal, NamedTuple
 
 from copydesk.diff.align import align_runs
@@ -37,13 +36,21 @@ class ParagraphDiff(NamedTuple):
     """One row of the paragraph alignment; `spans` rebuild the old and the new paragraph.
 
     A named tuple: a diff holds one per paragraph, most of them unchanged, and building tuples
-    is several times cheaper than building frozen dataclasses.
+    is several times cheaper than building frozen dataclasses. An unchanged row keeps its text
+    and makes its single equal span when asked, so unchanged paragraphs cost one tuple each.
     """
 
     op: ParagraphOp
     old_index: int | None
     new_index: int | None
-    spans: tuple[Span, ...]
+    edits: tuple[Span, ...]  # the word spans of a changed row; () for an unchanged one
+    text: str = ""  # the paragraph of an unchanged row
+
+    @property
+    def spans(self) -> tuple[Span, ...]:
+        if self.op == "equal":
+            return (Span("equal", self.text),) if self.text else ()
+        return self.edits
 
     @property
     def old_text(self) -> str:
@@ -91,13 +98,16 @@ def _field(old: str | None, new: str | None) -> FieldDiff:
 def align_paragraphs(old: Sequence[str], new: Sequence[str]) -> list[ParagraphDiff]:
     """Paragraph rows in new-document order, word spans inside edited and moved paragraphs."""
     rows: list[ParagraphDiff] = []
-    for kind, i, j, count in align_runs(old, new, edit=PAIR_SIMILARITY, same=MOVE_SIMILARITY):
+    ends: dict[tuple[int, int], tuple[int, int]] = {}
+    runs = align_runs(old, new, edit=PAIR_SIMILARITY, same=MOVE_SIMILARITY, ends=ends)
+    for kind, i, j, count in runs:
         if i is not None and j is not None:
             if kind == "equal":
                 rows.extend(_equal_rows(old[i : i + count], i, j))
             else:
                 op: ParagraphOp = "move" if kind == "move" else "replace"
-                rows.append(ParagraphDiff(op, i, j, tuple(word_ops(old[i], new[j]))))
+                spans = tuple(word_ops(old[i], new[j], ends=ends.get((i, j))))
+                rows.append(tuple.__new__(ParagraphDiff, (op, i, j, spans, "")))
         elif j is not None:
             rows.append(ParagraphDiff("insert", None, j, _whole("insert", new[j])))
         elif i is not None:
@@ -105,22 +115,14 @@ def align_paragraphs(old: Sequence[str], new: Sequence[str]) -> list[ParagraphDi
     return rows
 
 
-def _equal_rows(texts: Sequence[str], i: int, j: int) -> Iterable[ParagraphDiff]:
+def _equal_rows(texts: Sequence[str], i: int, j: int) -> list[ParagraphDiff]:
     """Rows of a stretch of unchanged paragraphs starting at old `i` and new `j`.
 
-    Most rows of a diff are unchanged paragraphs, so they are built by `map` over
-    `tuple.__new__` (the named tuples' own constructor minus its Python frame): no Python code
-    runs per paragraph.
+    Most rows of a diff are unchanged paragraphs, so they are built with `tuple.__new__`, the
+    named tuple's constructor without its Python-level frame.
     """
-    count = len(texts)
-    if not all(texts):  # an empty paragraph has no span
-        return [
-            ParagraphDiff("equal", i + k, j + k, _whole("equal", t)) for k, t in enumerate(texts)
-        ]
     make = tuple.__new__
-    spans = zip(map(make, repeat(Span), zip(repeat("equal"), texts)))  # 1-tuples of one span
-    fields = zip(repeat("equal"), range(i, i + count), range(j, j + count), spans)
-    return map(make, repeat(ParagraphDiff), fields)
+    return [make(ParagraphDiff, ("equal", i + k, j + k, (), t)) for k, t in enumerate(texts)]
 
 
 def _whole(op: Literal["equal", "insert", "delete"], text: str) -> tuple[Span, ...]:

@@ -7,6 +7,7 @@ quadratic-ish and its junk heuristic hides repeated words.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Hashable, Sequence
 from itertools import count
 from typing import Literal
@@ -18,40 +19,53 @@ Opcode = tuple[Tag, int, int, int, int]
 
 
 def diff_opcodes(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Opcode]:
-    """Return difflib-style opcodes turning `a` into `b`, covering both sequences.
+    """Return difflib-style opcodes turning `a` into `b`, covering both sequences."""
+    return _to_opcodes(matching_blocks(a, b), len(a), len(b))
 
-    Tokens become exact integer ids (no hash clashes) through C-level dict and map calls, and
-    rapidfuzz trims the common ends and runs the LCS in C++: no Python code runs per token.
+
+def matching_blocks(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[int, int, int]]:
+    """Ordered (i, j, size) runs with a[i:i+size] == b[j:j+size], ending with (len(a), len(b), 0).
+
+    Tokens become exact ids (no hash clashes), one character each, through C-level dict, map
+    and join calls; rapidfuzz trims the common ends and runs the LCS in C++ on the two strings:
+    no Python code runs per token.
     """
-    in_a, in_b = dict.fromkeys(a), dict.fromkeys(b)
-    vocabulary = in_a | in_b
-    matches: list[tuple[int, int, int]] = []
-    if len(vocabulary) < len(in_a) + len(in_b):  # a token on both sides: something matches
-        codes = dict(zip(vocabulary, count()))
-        ids_a = list(map(codes.__getitem__, a))
-        ids_b = list(map(codes.__getitem__, b))
-        if ids_a == ids_b:
-            return [("equal", 0, len(a), 0, len(b))]
-        blocks = Indel.editops(ids_a, ids_b).as_matching_blocks()
-        matches = [(block.a, block.b, block.size) for block in blocks if block.size]
-    return _to_opcodes(matches, len(a), len(b))
+    n, m = len(a), len(b)
+    ids_a, ids_b = _encode(a, b)
+    if ids_a == ids_b:
+        return [(0, 0, n), (n, m, 0)] if n else [(0, 0, 0)]
+    blocks = Indel.editops(ids_a, ids_b).as_matching_blocks()
+    found = [(block.a, block.b, block.size) for block in blocks if block.size]
+    found.append((n, m, 0))
+    return found
 
 
-def shared_prefix(a: str, b: str) -> int:
-    """Length of the common prefix of two strings (C speed)."""
-    return int(Prefix.similarity(a, b))
+def common_ends(a: str, b: str) -> tuple[int, int]:
+    """Lengths of the common prefix and the common suffix (they may overlap), measured in C."""
+    return Prefix.similarity(a, b), Postfix.similarity(a, b)
 
 
-def shared_suffix(a: str, b: str) -> int:
-    """Length of the common suffix of two strings (C speed)."""
-    return int(Postfix.similarity(a, b))
+def _encode(
+    a: Sequence[Hashable], b: Sequence[Hashable]
+) -> tuple[Sequence[Hashable], Sequence[Hashable]]:
+    """Both sequences as token ids: one character per token, as rapidfuzz reads str fastest.
+
+    `setdefault` hands each new token the next number of a shared counter and a known token its
+    old one, so equal tokens get equal ids without a Python loop.
+    """
+    ids: dict[Hashable, int] = {}
+    counter = count()
+    if len(a) + len(b) > sys.maxunicode:
+        return list(map(ids.setdefault, a, counter)), list(map(ids.setdefault, b, counter))
+    ids_a = "".join(map(chr, map(ids.setdefault, a, counter)))
+    return ids_a, "".join(map(chr, map(ids.setdefault, b, counter)))
 
 
 def _to_opcodes(matches: list[tuple[int, int, int]], n: int, m: int) -> list[Opcode]:
-    """Turn ordered matching blocks into opcodes, merging adjacent blocks."""
+    """Turn ordered matching blocks (sentinel included) into opcodes, merging adjacent ones."""
     ops: list[Opcode] = []
     i = j = 0
-    for ai, bj, size in [*matches, (n, m, 0)]:
+    for ai, bj, size in matches:
         if i < ai and j < bj:
             ops.append(("replace", i, ai, j, bj))
         elif i < ai:

@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 from typing import Literal, NamedTuple
 
-from rapidfuzz.distance import Postfix, Prefix
-
-from copydesk.diff.engine import diff_opcodes
+from copydesk.diff.engine import common_ends, diff_opcodes
 
 SpanOp = Literal["equal", "insert", "delete"]
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
@@ -35,17 +33,20 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
-def word_ops(old_text: str, new_text: str) -> list[Span]:
+def word_ops(old_text: str, new_text: str, *, ends: tuple[int, int] | None = None) -> list[Span]:
     """Spans turning `old_text` into `new_text`; deletions precede insertions at each edit.
 
     The result is symmetric: swapping the arguments swaps insertions and deletions, because the
-    diff is always computed in one canonical direction.
+    diff is always computed in one canonical direction. `ends` may pass the common head and
+    tail lengths (engine.common_ends) when the caller has measured them already.
     """
     if old_text == new_text:
         return [Span("equal", old_text)] if old_text else []
-    if (len(old_text), old_text) > (len(new_text), new_text):
-        return _spans(*_canonical(new_text, old_text), swap=True)
-    return _spans(*_canonical(old_text, new_text), swap=False)
+    swap = (len(old_text), old_text) > (len(new_text), new_text)
+    if swap:
+        old_text, new_text = new_text, old_text
+    eqs, dels, inss = _canonical(old_text, new_text, ends)
+    return _spans(eqs, inss, dels) if swap else _spans(eqs, dels, inss)
 
 
 # The canonical diff: equalities eqs[0..n] around n edits (dels[k], inss[k]) between eqs[k] and
@@ -53,14 +54,15 @@ def word_ops(old_text: str, new_text: str) -> list[Span]:
 _Runs = tuple[list[str], list[str], list[str]]
 
 
-def _canonical(old_text: str, new_text: str) -> _Runs:
-    head, tail = _common_ends(old_text, new_text)
+def _canonical(old_text: str, new_text: str, ends: tuple[int, int] | None) -> _Runs:
+    head, tail = _word_ends(old_text, new_text, ends or common_ends(old_text, new_text))
     old_mid = old_text[head : len(old_text) - tail]
     new_mid = new_text[head : len(new_text) - tail]
     end = old_text[len(old_text) - tail :] if tail else ""
-    a = _TOKEN.findall(old_mid) if new_mid else []
-    b = _TOKEN.findall(new_mid) if old_mid else []
-    if not a or not b or set(a).isdisjoint(b):  # one plain edit: nothing to align
+    if not old_mid or not new_mid or (old_mid.isalnum() and new_mid.isalnum()):
+        return [old_text[:head], end], [old_mid], [new_mid]  # one word or one side: one edit
+    a, b = _TOKEN.findall(old_mid), _TOKEN.findall(new_mid)
+    if set(a).isdisjoint(b):  # no token in common: nothing to align
         return [old_text[:head], end], [old_mid], [new_mid]
     eqs, dels, inss = [old_text[:head]], [], []
     for tag, i1, i2, j1, j2 in diff_opcodes(a, b):
@@ -76,9 +78,9 @@ def _canonical(old_text: str, new_text: str) -> _Runs:
     return eqs, dels, inss
 
 
-def _common_ends(a: str, b: str) -> tuple[int, int]:
-    """Lengths of the shared head and tail, cut back so no word is split (C-speed scans)."""
-    head = Prefix.similarity(a, b)
+def _word_ends(a: str, b: str, ends: tuple[int, int]) -> tuple[int, int]:
+    """The common head and tail lengths cut back so that no word is split."""
+    head, tail = ends
     if (
         head
         and _is_word(a[head - 1])
@@ -86,7 +88,7 @@ def _common_ends(a: str, b: str) -> tuple[int, int]:
     ):
         while head and _is_word(a[head - 1]):  # inside a word: back to its start
             head -= 1
-    tail = min(Postfix.similarity(a, b), len(a) - head, len(b) - head)
+    tail = min(tail, len(a) - head, len(b) - head)
     cut_a, cut_b = len(a) - tail, len(b) - tail
     if (
         tail
@@ -123,20 +125,18 @@ def _cleanup(eqs: list[str], dels: list[str], inss: list[str]) -> None:
             k += 1
 
 
-def _spans(eqs: list[str], dels: list[str], inss: list[str], *, swap: bool) -> list[Span]:
-    """Spans of the canonical runs; `swap` reads them as the reverse diff.
+def _spans(eqs: list[str], dels: list[str], inss: list[str]) -> list[Span]:
+    """Spans of the canonical runs (pass insertions as `dels` for the reverse diff).
 
     Spans are built with `tuple.__new__`, the named tuple's constructor minus its Python frame.
     """
-    if swap:
-        dels, inss = inss, dels
     make = tuple.__new__
     out = [make(Span, ("equal", eqs[0]))] if eqs[0] else []
-    for removed, added, same in zip(dels, inss, eqs[1:], strict=True):
+    for k, removed in enumerate(dels):
         if removed:
             out.append(make(Span, ("delete", removed)))
-        if added:
-            out.append(make(Span, ("insert", added)))
-        if same:
-            out.append(make(Span, ("equal", same)))
+        if inss[k]:
+            out.append(make(Span, ("insert", inss[k])))
+        if eqs[k + 1]:
+            out.append(make(Span, ("equal", eqs[k + 1])))
     return out

@@ -15,8 +15,11 @@ from copydesk.extract.normalize import split_paragraphs
 # Blocks of trafilatura's output format whose children are paragraphs of their own.
 _CONTAINERS = frozenset({"list", "table", "div", "quote"})
 _ROWS = frozenset({"item", "row"})
+# Blocks that make a table cell a page column rather than one value.
+_BLOCK_TAGS = frozenset({"p", "head", "list", "table", "quote", "div"})
 # How many leading paragraphs may repeat the headline (kicker, label, then the headline).
 _TITLE_WINDOW = 3
+_MIN_HEADLINE_WORDS = 3
 
 
 def _run_trafilatura(tree: HtmlElement, *, url: str) -> Any:
@@ -55,11 +58,28 @@ def _block_text(element: etree._Element) -> str:
     return "".join(parts)
 
 
+def _has_blocks(element: etree._Element) -> bool:
+    """A layout cell (a whole page column in a table) holds paragraphs, not a data value."""
+    return any(child.tag in _BLOCK_TAGS for child in element)
+
+
+def _row_blocks(row: etree._Element) -> list[str]:
+    """A data row is one line; a layout row's cells are split into their own paragraphs."""
+    if row.tag == "row" and any(_has_blocks(cell) for cell in row):
+        blocks: list[str] = []
+        for cell in row:
+            blocks.extend(_blocks(cell) if _has_blocks(cell) else [_block_text(cell)])
+        return blocks
+    return [_block_text(row)]
+
+
 def _blocks(body: etree._Element) -> list[str]:
     blocks: list[str] = []
     for element in body:
         if element.tag in _CONTAINERS and any(child.tag in _ROWS for child in element):
-            blocks.extend(_block_text(row) for row in element if row.tag in _ROWS)
+            for row in element:
+                if row.tag in _ROWS:
+                    blocks.extend(_row_blocks(row))
         else:
             blocks.append(_block_text(element))
         if element.tail and element.tail.strip():
@@ -72,8 +92,8 @@ def body_paragraphs(tree: HtmlElement, *, url: str, title: str) -> tuple[str, ..
     document = _run_trafilatura(tree, url=url)
     if document is None or document.body is None:
         return ()
-    paragraphs = drop_boilerplate(split_paragraphs("\n".join(_blocks(document.body))))
-    paragraphs = drop_off_core(tree, paragraphs)
+    paragraphs = drop_off_core(tree, split_paragraphs("\n".join(_blocks(document.body))))
+    paragraphs = drop_boilerplate(paragraphs)
     return _drop_repeated_title(paragraphs, title)
 
 
@@ -82,5 +102,12 @@ def _drop_repeated_title(paragraphs: tuple[str, ...], title: str) -> tuple[str, 
     head = title.casefold()
     if not head:
         return paragraphs
-    top = [p for p in paragraphs[:_TITLE_WINDOW] if p.casefold() != head]
+    top = [p for p in paragraphs[:_TITLE_WINDOW] if not _is_headline(p.casefold(), head)]
     return (*top, *paragraphs[_TITLE_WINDOW:])
+
+
+def _is_headline(line: str, head: str) -> bool:
+    """The headline itself, or the headline without the "Section | " / " - Site" the title adds."""
+    if line == head:
+        return True
+    return len(line.split()) >= _MIN_HEADLINE_WORDS and line in head and 2 * len(line) >= len(head)

@@ -63,7 +63,8 @@ def _pieces(tree: HtmlElement) -> _Page:
                 walk(child, here)
             add(child.tail, element, here)
 
-    walk(tree, False)
+    body = tree.find("body")
+    walk(body if body is not None else tree, False)  # <title> would shadow the <h1>
     return _Page("".join(parts), starts, owners, linked)
 
 
@@ -108,10 +109,34 @@ _OFF_TOPIC = re.compile(
     r"recommend|outbrain|taboola|teaser|more-?stories|read-?more|sponsor",
     re.IGNORECASE,
 )
-# A paragraph this long is article prose; the container shared by such paragraphs is the core.
+# Elements that never hold article text, whatever their class: menus, forms, side rails.
+_FURNITURE_TAGS = frozenset(
+    {"nav", "aside", "footer", "form", "select", "option", "button", "menu"}
+)
+# Containers of the standfirst/dek above the body (the article record keeps title separately).
+_DEK = re.compile(r"\bdek|standfirst|sub-?head", re.IGNORECASE)
+# A short section label after the article ("Top stories", "More from Sports", "Partner news"):
+# what follows it outside the core is a rail of other stories.
+_END_MARKER = re.compile(
+    r"^\W*(?:\w+\W+){0,3}(?:stories|news|articles|posts|reads|links|picks|related|popular|"
+    r"trending|recommended|sponsored|partners?|videos|headlines|more)\W*$",
+    re.IGNORECASE,
+)
+# Elements that hold one paragraph; prose sitting directly in any other element (a div, a
+# table cell) makes that element itself the container.
+_TEXT_TAGS = frozenset(
+    {
+        "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "span", "b", "strong",
+        "em", "i", "a", "font", "pre", "figcaption", "dd", "dt", "u", "small",
+    }
+)  # fmt: skip
+# A paragraph this long is article prose; the container holding most prose words is the core.
 _PROSE_WORDS = 25
+_CORE_SHARE = 0.6
 _LINKED = 0.5
 _LINKED_TAIL = 0.3
+# Outside the core, a line this short is a menu entry, tag or label, not article text.
+_STRAY_WORDS = 2
 
 
 def _chain(element: etree._Element) -> list[etree._Element]:
@@ -119,48 +144,104 @@ def _chain(element: etree._Element) -> list[etree._Element]:
     return [*reversed(list(element.iterancestors())), element]
 
 
-def _core(chains: list[list[etree._Element]]) -> set[etree._Element] | None:
-    """Ancestors shared by every prose paragraph (their lowest common ancestor and up)."""
-    if len(chains) < 2:
-        return None
-    shared: list[etree._Element] = []
-    for level in zip(*chains, strict=False):
-        if any(node is not level[0] for node in level):
-            break
-        shared.append(level[0])
-    return {shared[-1]} if shared else None
+def _depth(element: etree._Element) -> int:
+    return sum(1 for _ in element.iterancestors())
 
 
-def _off_topic(chain: list[etree._Element]) -> bool:
-    return any(
-        _OFF_TOPIC.search(f"{node.get('class') or ''} {node.get('id') or ''}") for node in chain
-    )
+def _core(chains: list[list[etree._Element]], weights: list[int]) -> etree._Element | None:
+    """The deepest container holding most prose words.
 
-
-def drop_off_core(tree: HtmlElement, paragraphs: tuple[str, ...]) -> tuple[str, ...]:
-    """Drop paragraphs that sit outside the article's core container and look like furniture.
-
-    Outside the container shared by the prose paragraphs, a paragraph goes when it is mostly
-    link text, sits in a container named like a promo or share box, or is a linked line after
-    the last prose paragraph (related-story lists, "more from" rails).
+    Most, not all: one prose-length footer or teaser elsewhere must not pull the core up to
+    the whole page, which would leave nothing outside it to filter.
     """
-    located = locate(tree, paragraphs)
-    chains = [_chain(spot.element) if spot else None for spot in located]
+    held: dict[etree._Element, int] = {}
+    for chain, weight in zip(chains, weights, strict=True):
+        containers = chain[:-1] if len(chain) > 1 and chain[-1].tag in _TEXT_TAGS else chain
+        for node in containers:
+            held[node] = held.get(node, 0) + weight
+    need = _CORE_SHARE * sum(weights)
+    candidates = [node for node, words in held.items() if words >= need]
+    return max(candidates, key=_depth) if candidates else None
+
+
+def _hints(node: etree._Element) -> str:
+    return f"{node.get('class') or ''} {node.get('id') or ''}"
+
+
+def _off_topic(own: list[etree._Element]) -> bool:
+    """Whether a container of the paragraph (below the core's ancestors) is page furniture."""
+    return any(node.tag in _FURNITURE_TAGS or _OFF_TOPIC.search(_hints(node)) for node in own)
+
+
+def _is_dek(own: list[etree._Element]) -> bool:
+    return any(node.tag == "header" or _DEK.search(_hints(node)) for node in own)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where the article sits: its core container and its prose paragraph indices."""
+
+    core: etree._Element
+    above_core: frozenset[etree._Element]
+    first_prose: int
+    last_prose: int
+    core_end: int
+
+
+def _layout(
+    paragraphs: tuple[str, ...], chains: list[list[etree._Element] | None]
+) -> _Layout | None:
     prose = [
         index
         for index, (text, chain) in enumerate(zip(paragraphs, chains, strict=True))
         if chain is not None and len(text.split()) >= _PROSE_WORDS
     ]
-    core = _core([chain for index, chain in enumerate(chains) if index in prose and chain])
+    prose_chains = [chain for index in prose if (chain := chains[index]) is not None]
+    core = _core(prose_chains, [len(paragraphs[index].split()) for index in prose])
     if core is None:
+        return None
+    in_core = [index for index in prose if core in (chains[index] or ())]
+    return _Layout(
+        core=core,
+        above_core=frozenset(_chain(core)),
+        first_prose=prose[0],
+        last_prose=prose[-1],
+        core_end=max(in_core) if in_core else prose[-1],
+    )
+
+
+def _furniture(
+    index: int, text: str, spot: Located, own: list[etree._Element], page: _Layout
+) -> bool:
+    """Whether a paragraph outside the core is page furniture rather than article text."""
+    if len(text.split()) <= _STRAY_WORDS or spot.link_share > _LINKED or _off_topic(own):
+        return True
+    if index < page.first_prose and _is_dek(own):
+        return True
+    return index > page.last_prose and spot.link_share > _LINKED_TAIL
+
+
+def drop_off_core(tree: HtmlElement, paragraphs: tuple[str, ...]) -> tuple[str, ...]:
+    """Drop paragraphs that sit outside the article's core container and look like furniture.
+
+    Outside the container holding most prose, a paragraph goes when it is a stray label, mostly
+    link text, inside a menu/form/aside or a container named like a promo or share box, a dek
+    in the page header, a linked line after the last prose paragraph, or anything after a
+    section label ("Top stories") that follows the article.
+    """
+    located = locate(tree, paragraphs)
+    chains = [_chain(spot.element) if spot else None for spot in located]
+    page = _layout(paragraphs, chains)
+    if page is None:
         return paragraphs
-    last_prose = max(prose)
     kept = []
+    ended = False
     for index, (text, spot, chain) in enumerate(zip(paragraphs, located, chains, strict=True)):
-        if spot is None or chain is None or core & set(chain):
+        if spot is None or chain is None or page.core in chain:
             kept.append(text)
             continue
-        trailing = index > last_prose and spot.link_share > _LINKED_TAIL
-        if not (trailing or spot.link_share > _LINKED or _off_topic(chain)):
+        ended = ended or (index > page.core_end and _END_MARKER.match(text) is not None)
+        own = [node for node in chain if node not in page.above_core]
+        if not ended and not _furniture(index, text, spot, own, page):
             kept.append(text)
     return tuple(kept)

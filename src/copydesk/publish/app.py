@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from copydesk.clock import Clock, SystemClock
 from copydesk.errors import CopydeskError, StoreError, UsageError
 from copydesk.publish import admin, api, feeds, metrics, pages
-from copydesk.publish.security import SecurityHeaders
+from copydesk.publish.security import SecurityHeaders, secure
 from copydesk.publish.site import STATIC, Site, site_of, template_environment
 from copydesk.publish.wording import iso
 from copydesk.settings import Settings
@@ -126,7 +126,7 @@ async def _copydesk_error(request: Request, exc: Exception) -> Response:
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     logger.error("error on %s", request.url.path, exc_info=exc)
-    return _error(request, 500, "internal error")
+    return secure(_error(request, 500, "internal error"))
 
 
 def create_app(

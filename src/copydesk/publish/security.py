@@ -8,6 +8,7 @@ import secrets
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from copydesk.settings import Settings
@@ -24,6 +25,16 @@ _HEADERS = {
     "x-frame-options": "DENY",
     "cross-origin-opener-policy": "same-origin",
 }
+
+
+def secure(response: Response) -> Response:
+    """Add the security headers to a response built outside the middleware (the 500 page).
+
+    Starlette runs the catch-all exception handler outside every user middleware.
+    """
+    for name, value in _HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 class SecurityHeaders:

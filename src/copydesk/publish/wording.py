@@ -9,7 +9,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from copydesk.records import ArticleStatus, ScheduleState, TrackedArticle
-from copydesk.schedule import retirement_due_at
+from copydesk.schedule import check_text, retirement_due_at
 from copydesk.settings import ScheduleSettings
 
 # XML 1.0 forbids most control characters; article text is hostile and may carry them.
@@ -90,16 +90,23 @@ def schedule_state(article: TrackedArticle) -> ScheduleState:
 
 
 def check_sentence(article: TrackedArticle, now: datetime, settings: ScheduleSettings) -> str:
-    """The next-check sentence, from the stored plan and the scheduler's retirement rule."""
+    """The next-check sentence: the stored plan while it stands, else the scheduler's own text.
+
+    An active article shows the check the scheduler actually planned (never later than its
+    retirement); once retirement has passed, or when nothing is planned yet, the sentence is
+    copydesk.schedule.check_text, so page and scheduler apply one rule.
+    """
     if article.status is ArticleStatus.PAUSED:
         return "Checks for changes are paused."
     if article.status is ArticleStatus.HIDDEN:
         return "This article is no longer checked for changes."
-    retire_at = retirement_due_at(schedule_state(article), settings)
-    if article.status is ArticleStatus.ACTIVE and article.next_check_at is not None:
-        # The scheduler never plans a check after the retirement moment; neither does the text.
-        due = min(article.next_check_at, retire_at)
-        return f"The next check for changes will be {long_date(due)}."
+    state = schedule_state(article)
+    if article.status is ArticleStatus.ACTIVE:
+        retire_at = retirement_due_at(state, settings)
+        if article.next_check_at is not None and now < retire_at:
+            due = min(article.next_check_at, retire_at)
+            return f"The next check for changes will be {long_date(due)}."
+        return check_text(state, now, settings)
     quiet_since = article.last_change_at or article.first_seen_at
     days = max(0, (now - quiet_since) // timedelta(days=1))
     return f"It last changed over {days} days ago and won't be checked again for changes."

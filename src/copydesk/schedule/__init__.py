@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from copydesk.schedule.hazard import HazardLearner
 from copydesk.schedule.policy import (
     CheckPlan,
+    change_chance,
+    check_text,
     error_backoff,
     next_check,
+    rank_due,
     retirement_due_at,
 )
 
-__all__ = ["CheckPlan", "error_backoff", "next_check", "retirement_due_at"]
+__all__ = [
+    "CheckPlan",
+    "HazardLearner",
+    "change_chance",
+    "check_text",
+    "error_backoff",
+    "next_check",
+    "rank_due",
+    "retirement_due_at",
+]

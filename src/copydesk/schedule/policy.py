@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from copydesk.records import CheckOutcome, ScheduleState, SourceEditStats
@@ -21,6 +21,7 @@ from copydesk.schedule import hazard
 from copydesk.settings import ScheduleSettings
 
 K = TypeVar("K")
+_SOON = timedelta(seconds=1)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -81,7 +82,7 @@ def _quiet_interval(
     else:
         seconds = hazard.wait_for(stats.edges, rates, quiet.total_seconds(), settings.check_yield)
         wait = settings.max_interval if math.isinf(seconds) else timedelta(seconds=seconds)
-    return max(settings.after_change, min(wait, settings.max_interval))
+    return min(max(settings.after_change, wait), settings.max_interval)
 
 
 def next_check(
@@ -101,7 +102,8 @@ def next_check(
         return CheckPlan(next_check_at=None, retired=True)
     due = now + _quiet_interval(state, now, settings, source_stats)
     if state.hint_at is not None and state.hint_at > (state.last_checked_at or now):
-        due = now  # the feed or sitemap says the article moved since we last looked
+        # A feed, sitemap or front page says the article moved since we last looked.
+        due = now + min(settings.after_change, _SOON)
     # The last check happens at the retirement moment, so "won't be checked again" is exact.
     return CheckPlan(next_check_at=min(due, retire_at), retired=False)
 
@@ -128,8 +130,6 @@ def check_text(
 
 
 def _utc(moment: datetime) -> datetime:
-    from datetime import UTC
-
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

@@ -212,22 +212,21 @@ def recent_changes(
     """Newest first, paged by (captured_at, id) so deep pages cost what the first one does."""
     query = _kind_filter(_change_select(), kind)
     if source is not None:
-        query = query.where(sources.c.name == source)
+        # "+ 0" keeps the planner off ix_articles_source_id: through it SQLite would sort the
+        # source's whole history; walking the time index and skipping others stays flat.
+        source_id = sa.select(sources.c.id).where(sources.c.name == source).scalar_subquery()
+        query = query.where((articles.c.source_id + 0) == source_id)
     if article_id is not None:
         query = query.where(versions.c.article_id == article_id)
-    else:
-        # Left to itself SQLite sorts a whole source's history for a source filter; walking
-        # the time index and skipping other sources keeps deep pages as cheap as the first.
-        query = query.with_hint(versions, "INDEXED BY ix_versions_captured_at_id", "sqlite")
     if before is not None:
+        # The leading "<=" gives SQLite an index range even with bound parameters; the OR
+        # form alone made it scan the time index from the newest entry down to the cursor.
         query = query.where(
+            versions.c.captured_at <= before.captured_at,
             sa.or_(
                 versions.c.captured_at < before.captured_at,
-                sa.and_(
-                    versions.c.captured_at == before.captured_at,
-                    versions.c.id < before.version_id,
-                ),
-            )
+                versions.c.id < before.version_id,
+            ),
         )
     query = query.order_by(versions.c.captured_at.desc(), versions.c.id.desc()).limit(limit + 1)
     with _db(store).read() as conn:
