@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -45,7 +46,7 @@ class Site:
 
     def __init__(self) -> None:
         self.hits: Counter[str] = Counter()
-        self.pages: dict[str, tuple[int, dict[str, str], bytes]] = {}
+        self.pages: dict[str, Any] = {}  # path -> (status, headers, body) or a function giving one
         self.hang = threading.Event()
 
     def handler(self) -> type[BaseHTTPRequestHandler]:
@@ -61,7 +62,8 @@ class Site:
                 if path == "/hang":
                     site.hang.wait(10)
                     return
-                status, headers, body = site.pages.get(path, (404, {}, b"not found"))
+                answer = site.pages.get(path, (404, {}, b"not found"))
+                status, headers, body = answer() if callable(answer) else answer
                 self.send_response(status)
                 for key, value in headers.items():
                     self.send_header(key, value)
@@ -318,3 +320,61 @@ def test_trivial_edit_is_hidden_and_keeps_the_schedule(tmp_path):
     new = replace(old, paragraphs=(PARAS[0].replace("Tuesday to", "Tuesday  to,"), *PARAS[1:]))
     assert classify(old, new).kind is ChangeKind.TRIVIAL
     time.sleep(0)
+
+
+async def test_text_that_changes_on_every_read_is_not_an_edit(site, tmp_path):
+    """A shuffled box inside the article body: left out, and it never makes a version."""
+    state, base = site
+    paragraphs = list(PARAS)
+    reads = iter(range(10_000))
+
+    def page() -> tuple[int, dict[str, str], bytes]:
+        n = next(reads)
+        noisy = f"Most read today: story {n % 7}, story {(n + 3) % 7} and story {(n + 5) % 7}."
+        html = article_html("Library to close", [*paragraphs[:2], noisy, *paragraphs[2:]])
+        return 200, {"Content-Type": "text/html"}, html.encode()
+
+    state.pages["/a"] = page
+    settings = settings_for(tmp_path)
+    with Store.open(settings.db) as store:
+        store.add_source(Source(name="local"), now=SystemClock().now())
+        article = store.add_article("local", base + "/a", now=SystemClock().now())
+
+        async def check_now():
+            store.set_article_status(
+                article.id, store.get_article(article.id).status, next_check_at=SystemClock().now()
+            )
+            await run_once(settings, store)
+
+        await run_once(settings, store)
+        for _ in range(3):
+            await check_now()
+        paragraphs[1] = paragraphs[1].replace("12 jobs", "15 jobs")  # a real edit
+        await check_now()
+        await check_now()
+        versions = store.versions(article.id, include_trivial=True)
+    assert [v.number for v in versions] == [1, 2]
+    assert versions[0].paragraphs == tuple(PARAS)
+    assert "15 jobs" in versions[1].paragraphs[1]
+    assert not any("Most read" in p for v in versions for p in v.paragraphs)
+
+
+async def test_an_edit_between_two_reads_is_taken_whole(site, tmp_path):
+    """The page changes between the first and the second read: the newer text is recorded."""
+    state, base = site
+    reads = iter(range(10_000))
+
+    def page() -> tuple[int, dict[str, str], bytes]:
+        edited = next(reads) >= 1  # the first read sees the old text, later reads the new
+        text = [*PARAS[:3], "A late paragraph was added."] if edited else PARAS
+        return 200, {"Content-Type": "text/html"}, article_html("Library to close", text).encode()
+
+    state.pages["/a"] = page
+    settings = settings_for(tmp_path)
+    with Store.open(settings.db) as store:
+        store.add_source(Source(name="local"), now=SystemClock().now())
+        article = store.add_article("local", base + "/a", now=SystemClock().now())
+        await run_once(settings, store)
+        versions = store.versions(article.id, include_trivial=True)
+    assert len(versions) == 1
+    assert versions[0].paragraphs[-1] == "A late paragraph was added."

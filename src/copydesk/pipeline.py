@@ -161,7 +161,52 @@ class Tracker:
         except ExtractError as exc:
             return self._record_failure(article, exc, page=page)
         article = self._follow_canonical(article, extracted)
-        return self._record_extracted(article, page, extracted, rules)
+        latest = self.store.latest_version(article.id)
+        baseline = (
+            None if latest is None else self._baseline(latest, extracted, rules, page.final_url)
+        )
+        if self.settings.fetch.confirm_changes and (
+            baseline is None or not _same_text(baseline, extracted)
+        ):
+            page, extracted = await self._settle(article.url, page, extracted, rules)
+        return self._record_extracted(article, page, extracted, latest, baseline)
+
+    async def _reread(self, url: str, rules: ExtractRules) -> tuple[Page, Article] | None:
+        try:
+            page = await self.fetcher.fetch(url)
+            return page, await asyncio.to_thread(
+                extract_article, page.text, url=page.final_url, rules=rules
+            )
+        except (FetchError, ExtractError):
+            return None
+
+    async def _settle(
+        self, url: str, page: Page, extracted: Article, rules: ExtractRules
+    ) -> tuple[Page, Article]:
+        """Read a page that seems to have changed again, so per-request noise is not an edit.
+
+        Two reads that agree are the page's text. When they differ, a third read tells an edit
+        made between the reads (the last two agree) from text that changes on every request
+        (which is then left out: only paragraphs present in all three reads are kept).
+        """
+        second = await self._reread(url, rules)
+        if second is None or _same_text(second[1], extracted):
+            return page, extracted
+        third = await self._reread(url, rules)
+        if third is None:
+            return page, extracted
+        if _same_text(third[1], second[1]):
+            return third
+        steady = [p for p in extracted.paragraphs if p in second[1].paragraphs]
+        steady = [p for p in steady if p in third[1].paragraphs]
+        if not steady:
+            return page, extracted
+        logger.info(
+            "%s: %d paragraphs change on every read; left out",
+            url,
+            len(extracted.paragraphs) - len(steady),
+        )
+        return page, replace(extracted, paragraphs=tuple(steady))
 
     def _follow_canonical(self, article: TrackedArticle, extracted: Article) -> TrackedArticle:
         """Adopt the page's rel=canonical URL when it names another address on the same site."""
@@ -192,13 +237,17 @@ class Tracker:
             return latest
 
     def _record_extracted(
-        self, article: TrackedArticle, page: Page, extracted: Article, rules: ExtractRules
+        self,
+        article: TrackedArticle,
+        page: Page,
+        extracted: Article,
+        latest: Version | None,
+        baseline: Version | Article | None,
     ) -> CheckReport:
-        latest = self.store.latest_version(article.id)
         kind, outcome = "new", CheckOutcome.NEW_VERSION
         flags: tuple[str, ...] = ()
-        if latest is not None:
-            verdict = classify(self._baseline(latest, extracted, rules, page.final_url), extracted)
+        if baseline is not None:
+            verdict = classify(baseline, extracted)
             kind, flags = str(verdict.kind), verdict.flags
             outcome = _OUTCOMES.get(verdict.kind, CheckOutcome.NEW_VERSION)
         if outcome is CheckOutcome.UNCHANGED:
@@ -294,6 +343,10 @@ class Tracker:
             last_outcome=outcome,
             consecutive_errors=article.consecutive_errors + 1 if failed else 0,
         )
+
+
+def _same_text(a: Version | Article, b: Version | Article) -> bool:
+    return (a.title, a.byline, tuple(a.paragraphs)) == (b.title, b.byline, tuple(b.paragraphs))
 
 
 def _hash(body: bytes) -> str:

@@ -57,6 +57,7 @@ class FetchSettings:
     max_redirects: int = 5
     max_body_bytes: int = 10 * 1024 * 1024
     concurrency: int = 16
+    confirm_changes: bool = True  # re-read a page that seems changed before recording a version
 
     @property
     def user_agent(self) -> str:
@@ -110,6 +111,12 @@ SETTINGS: tuple[SettingInfo, ...] = (
     SettingInfo("db", "sqlite:///copydesk.db", "Database URL (SQLite or postgresql+psycopg://…)."),
     SettingInfo("fetch.allow_hosts", (), "Hosts exempt from the private-address (SSRF) guard."),
     SettingInfo("fetch.concurrency", 16, "Fetches in flight at once, across all hosts."),
+    SettingInfo(
+        "fetch.confirm_changes",
+        True,
+        "Re-read a page that seems to have changed (and a new page) before recording a version, "
+        "so text that changes on every request is never taken for an edit.",
+    ),
     SettingInfo("fetch.connect_timeout", "10s", "Time allowed to open a connection."),
     SettingInfo("fetch.max_body_bytes", 10 * 1024 * 1024, "Cap on decompressed body size."),
     SettingInfo("fetch.max_redirects", 5, "Redirects followed before giving up."),

@@ -9,7 +9,8 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from copydesk.extract.boilerplate import drop_boilerplate
-from copydesk.extract.locate import drop_off_core
+from copydesk.extract.chunks import add_chunks
+from copydesk.extract.locate import filter_off_core
 from copydesk.extract.normalize import split_paragraphs
 
 # Blocks of trafilatura's output format whose children are paragraphs of their own.
@@ -26,7 +27,7 @@ def _run_trafilatura(tree: HtmlElement, *, url: str) -> Any:
     """One offline trafilatura pass (no fetching, no comments, no dedup across calls).
 
     `fast` skips the readability/justext fallback: it costs half the time, and the DOM filter
-    (locate.drop_off_core) does the precision work the fallback comparison was doing.
+    (locate.filter_off_core) does the precision work the fallback comparison was doing.
     """
     return trafilatura.bare_extraction(
         tree,
@@ -92,7 +93,9 @@ def body_paragraphs(tree: HtmlElement, *, url: str, title: str) -> tuple[str, ..
     document = _run_trafilatura(tree, url=url)
     if document is None or document.body is None:
         return ()
-    paragraphs = drop_off_core(tree, split_paragraphs("\n".join(_blocks(document.body))))
+    found = split_paragraphs("\n".join(_blocks(document.body)))
+    paragraphs, core = filter_off_core(tree, found)
+    paragraphs = add_chunks(tree, core, paragraphs)
     paragraphs = drop_boilerplate(paragraphs)
     return _drop_repeated_title(paragraphs, title)
 

@@ -168,9 +168,19 @@ def _hints(node: etree._Element) -> str:
     return f"{node.get('class') or ''} {node.get('id') or ''}"
 
 
+def is_end_marker(text: str) -> bool:
+    """A short section label ("More Great Stories") that starts a rail of other stories."""
+    return _END_MARKER.match(text) is not None
+
+
+def is_furniture(node: etree._Element) -> bool:
+    """A menu, form or side rail, or a container named like a promo or share box."""
+    return node.tag in _FURNITURE_TAGS or _OFF_TOPIC.search(_hints(node)) is not None
+
+
 def _off_topic(own: list[etree._Element]) -> bool:
     """Whether a container of the paragraph (below the core's ancestors) is page furniture."""
-    return any(node.tag in _FURNITURE_TAGS or _OFF_TOPIC.search(_hints(node)) for node in own)
+    return any(is_furniture(node) for node in own)
 
 
 def _is_dek(own: list[etree._Element]) -> bool:
@@ -222,18 +232,26 @@ def _furniture(
 
 
 def drop_off_core(tree: HtmlElement, paragraphs: tuple[str, ...]) -> tuple[str, ...]:
+    """The paragraphs that survive `filter_off_core`."""
+    return filter_off_core(tree, paragraphs)[0]
+
+
+def filter_off_core(
+    tree: HtmlElement, paragraphs: tuple[str, ...]
+) -> tuple[tuple[str, ...], etree._Element | None]:
     """Drop paragraphs that sit outside the article's core container and look like furniture.
 
     Outside the container holding most prose, a paragraph goes when it is a stray label, mostly
     link text, inside a menu/form/aside or a container named like a promo or share box, a dek
     in the page header, a linked line after the last prose paragraph, or anything after a
-    section label ("Top stories") that follows the article.
+    section label ("Top stories") that follows the article. Also returns the core (None when
+    no container holds most prose), so that a split article's other parts can be found.
     """
     located = locate(tree, paragraphs)
     chains = [_chain(spot.element) if spot else None for spot in located]
     page = _layout(paragraphs, chains)
     if page is None:
-        return paragraphs
+        return paragraphs, None
     kept = []
     ended = False
     for index, (text, spot, chain) in enumerate(zip(paragraphs, located, chains, strict=True)):
@@ -244,4 +262,4 @@ def drop_off_core(tree: HtmlElement, paragraphs: tuple[str, ...]) -> tuple[str, 
         own = [node for node in chain if node not in page.above_core]
         if not ended and not _furniture(index, text, spot, own, page):
             kept.append(text)
-    return tuple(kept)
+    return tuple(kept), page.core
