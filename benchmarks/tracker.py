@@ -18,9 +18,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from copydesk.clock import HeldClock
 from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer, score_capture
 
 CONFIG = """
@@ -34,23 +34,6 @@ after_change = "200ms"
 max_interval = "500ms"
 retire_after = "1h"
 """
-
-
-class HeldClock:
-    """Stands still until start(), so the newsroom's script waits for the tracker to come up."""
-
-    def __init__(self) -> None:
-        self._created = datetime.now(UTC)
-        self._started: float | None = None
-
-    def start(self) -> None:
-        self._started = time.monotonic()
-
-    def monotonic(self) -> float:
-        return 0.0 if self._started is None else time.monotonic() - self._started
-
-    def now(self) -> datetime:
-        return self._created + timedelta(seconds=self.monotonic())
 
 
 def main() -> None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from copydesk.clock import SystemClock
+from copydesk.clock import HeldClock, SystemClock
 from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer
 
 CONFIG = """
@@ -68,15 +70,28 @@ def test_private_address_is_refused_without_allow_hosts(tmp_path):
 
 def test_track_inspect_and_extract_through_the_cli(tmp_path):
     (tmp_path / "copydesk.toml").write_text(CONFIG, encoding="utf-8")
-    config = NewsroomConfig(
-        articles=2, min_edits=3, max_edits=3, publish_window=0.5, edit_gap=2.5, live_after=8.0
-    )
-    newsroom = Newsroom(config, clock=SystemClock())
+    config = NewsroomConfig(articles=2, min_edits=3, max_edits=3, publish_window=0.5, edit_gap=2.0)
+    clock = HeldClock()
+    newsroom = Newsroom(config, clock=clock)
     with NewsroomServer(newsroom) as server:
         added = run(tmp_path, "add", server.atom_url, "--source", "herald")
         assert added.returncode == 0, added.stderr
-        ran = run(tmp_path, "run", "--for", f"{newsroom.script_end + 3:.0f}s")
-        assert ran.returncode == 0, ran.stderr
+        tracker = subprocess.Popen(
+            [sys.executable, "-m", "copydesk", "--db", str(tmp_path / "cli.db"), "run"],
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while newsroom.request_counts.get("/atom.xml", 0) < 2:  # the tracker is up
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        clock.start()
+        time.sleep(newsroom.script_end + 3)
+        tracker.send_signal(signal.SIGTERM)
+        _, err = tracker.communicate(timeout=30)
+        assert tracker.returncode == 0, err
         truth = newsroom.ground_truth(base_url=server.base_url)
         page = server.base_url + truth[0].article_url.split(server.base_url, 1)[1]
         import httpx

@@ -10,12 +10,11 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from copydesk.clock import SystemClock
+from copydesk.clock import HeldClock, SystemClock
 from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer, score_capture
 
 pytestmark = pytest.mark.slow
@@ -23,23 +22,6 @@ pytestmark = pytest.mark.slow
 # The newsroom publishes nothing for this long, so the tracker is up before version 1 goes live
 # (a version that lived and died before `copydesk run` started cannot be captured by anyone).
 STARTUP = 6.0
-
-
-class HeldClock:
-    """Stands still until start(), so the newsroom's script waits for the tracker to come up."""
-
-    def __init__(self) -> None:
-        self._created = datetime.now(UTC)
-        self._started: float | None = None
-
-    def start(self) -> None:
-        self._started = time.monotonic()
-
-    def monotonic(self) -> float:
-        return 0.0 if self._started is None else time.monotonic() - self._started
-
-    def now(self) -> datetime:
-        return self._created + timedelta(seconds=self.monotonic())
 
 
 CONFIG = """

@@ -42,3 +42,25 @@ class FixedClock:
         seconds = delta.total_seconds() if isinstance(delta, timedelta) else float(delta)
         self._now += timedelta(seconds=seconds)
         self._mono += seconds
+
+
+class HeldClock:
+    """System time that stands still until start(): a script paced by it waits for its audience.
+
+    The simulated newsroom uses it in tests and benchmarks, so that no version goes live before
+    the tracker under test is up.
+    """
+
+    def __init__(self) -> None:
+        self._created = datetime.now(UTC)
+        self._started: float | None = None
+
+    def start(self) -> None:
+        if self._started is None:
+            self._started = time.monotonic()
+
+    def monotonic(self) -> float:
+        return 0.0 if self._started is None else time.monotonic() - self._started
+
+    def now(self) -> datetime:
+        return self._created + timedelta(seconds=self.monotonic())

@@ -27,6 +27,13 @@ from copydesk.extract.boilerplate import drop_boilerplate, is_boilerplate
         "Facebook Twitter WhatsApp 311",
         "Most read",
         "We use cookies to improve your experience.",
+        "An error has occurred, please try again later.",
+        "This article has been sent to",
+        "This copy is for your personal, non-commercial use only.",
+        "Write to Ann Lee at ann.lee@example.com",
+        "Tell us what YOU think...",
+        "- Tags:",
+        "Filed under:",
     ],
 )
 def test_promo_lines_are_boilerplate(line: str) -> None:
@@ -42,6 +49,12 @@ def test_promo_lines_are_boilerplate(line: str) -> None:
         "Related parties must declare their interests, the regulator said on Monday.",
         "Shares in the company fell 4% after the announcement.",
         "More than 300 people attended the meeting.",
+        "[1] Alarm fatigue: impacts on patient safety. Curr Opin Anaesthesiol. 2015; 28: 685.",
+        "[Engadget]",
+        '[caption id="attachment_7" align="alignright" width="300"] Author: Ann Lee[/caption]',
+        '"[We] have agreed to grant all licenses of [our] artists\' performances," it says.',
+        "Tags on the crates showed they had been shipped from Rotterdam.",
+        "Write to your MP, the campaign urges, before the vote on Thursday.",
         "Sign language interpreters will be provided at every briefing, organisers said, "
         "after complaints from deaf residents that earlier meetings had excluded them and that "
         "written summaries arrived days late, which several people described as unacceptable "

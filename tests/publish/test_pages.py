@@ -229,3 +229,30 @@ def test_check_sentence_uses_the_scheduler_text_past_retirement_or_without_a_pla
     )
     assert check_sentence(unplanned, START, settings) == check_text(state, START, settings)
     assert check_sentence(unplanned, START, settings).startswith("The next check for changes")
+
+
+def test_headline_flip_flops_are_named_on_the_change_log(client, store):
+    from datetime import timedelta
+
+    from tests.publish.conftest import START, _article, record
+
+    article = store.add_article("daily", "https://daily.example/news/ab-test", now=START).id
+    titles = [
+        "Storm hits coast",
+        "Coast battered by storm",
+        "Storm hits coast",
+        "Coast battered by storm",
+    ]
+    for n, title in enumerate(titles):
+        body = ("The storm reached the coast overnight.", f"Update {n}: roads were closed.")
+        record(
+            store,
+            article,
+            START + timedelta(minutes=10 * n),
+            _article(title, *body),
+            change_kind="minor" if n else "new",
+        )
+    html = client.get(f"/articles/{article}").text
+    assert "The headline alternates between 2 variants" in html
+    assert "“Storm hits coast” / “Coast battered by storm”" in html
+    assert "The article has changed 3 times." in html

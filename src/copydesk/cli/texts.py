@@ -15,7 +15,7 @@ from rich.text import Text
 
 from copydesk.cli.app import app, canonical_or_error, settings_of
 from copydesk.cli.context import console, open_store
-from copydesk.diff import classify, compare, render_terminal
+from copydesk.diff import classify, compare, detect_flipflops, render_terminal
 from copydesk.errors import CopydeskError, UsageError
 from copydesk.extract import extract_article
 from copydesk.pipeline import compare_pages
@@ -56,6 +56,11 @@ def history(
         )
     console.print(f"{article.url} ({article.source}, {article.status.value})")
     console.print(table)
+    for alt in detect_flipflops([v.title for v in versions]):
+        variants = " / ".join(f"“{text}”" for text in alt.variants)
+        console.print(
+            f"The headline alternates between {alt.n} variants: {variants}", highlight=False
+        )
 
 
 def _pick(versions: list[Version], number: int | None, default: int) -> Version:

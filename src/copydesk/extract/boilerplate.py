@@ -41,6 +41,11 @@ _PROMO_START = re.compile(
     r"|(?:we\s+use\s+cookies|this\s+(?:site|website)\s+uses\s+cookies)\b"
     r"|(?:get|download)\s+(?:our|the)\s+(?:free\s+)?(?:app|newsletter)\b"
     r"|(?:newsletter|email\s+newsletter)\s*$"
+    r"|(?:an\s+)?error\s+(?:has\s+)?occurred\b"
+    r"|this\s+(?:article|story|copy)\s+(?:has\s+been\s+sent\s+to|is\s+for\s+your\s+personal)\b"
+    r"|write\s+to\s+[^@]{1,60}\S+@\S+\s*$"
+    r"|tell\s+us\s+what\s+you\s+think\b"
+    r"|(?:tags?|categor(?:y|ies|ia)|topics?|filed\s+under)\s*:\s*$"
     r")",
     _FLAGS,
 )

@@ -6,6 +6,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from copydesk.diff import detect_flipflops
 from copydesk.publish import wording
 from copydesk.publish.diffview import diff_view, summary
 from copydesk.publish.params import (
@@ -110,7 +111,23 @@ def article_page(request: Request) -> HTMLResponse:
         changed=wording.changed_sentence(len(versions) if not hidden else article.version_count),
         rows=_version_rows(versions),
         picture=timeline([v.captured_at for v in versions], now=now),
+        alternations=headline_alternations(versions),
     )
+
+
+def headline_alternations(versions: list[Version]) -> list[dict[str, object]]:
+    """Headline A/B tests and flip-flops (A→B→A), named on the change log, never hidden."""
+    found = detect_flipflops([v.title for v in versions])
+    return [
+        {
+            "n": alt.n,
+            "returns": alt.returns,
+            "variants": alt.variants,
+            "first_number": versions[alt.first].number,
+            "last_number": versions[alt.last].number,
+        }
+        for alt in found
+    ]
 
 
 def _version(site_article: TrackedArticle, versions: list[Version], number: int) -> Version:
