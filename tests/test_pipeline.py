@@ -378,3 +378,39 @@ async def test_an_edit_between_two_reads_is_taken_whole(site, tmp_path):
         versions = store.versions(article.id, include_trivial=True)
     assert len(versions) == 1
     assert versions[0].paragraphs[-1] == "A late paragraph was added."
+
+
+async def test_new_extraction_rules_are_not_a_publishers_edit(site, tmp_path):
+    """Rules v1 keep a fact box; rules v2 drop it. The switch makes no version."""
+    from copydesk.records import ExtractRules
+
+    state, base = site
+    promo = '<p class="factbox">Harbour Road library opened in 1952 and lends 40,000 books.</p>'
+    body = article_html("Library to close", PARAS).replace("</article>", promo + "</article>")
+    state.pages["/a"] = (200, {"Content-Type": "text/html"}, body.encode())
+    v1 = settings_for(tmp_path)
+    rules = ExtractRules(drop=(".factbox",))
+    v2 = replace(v1, sources=(Source(name="local", extract_rules=rules),))
+    with Store.open(v1.db) as store:
+        store.add_source(Source(name="local"), now=SystemClock().now())
+        article = store.add_article("local", base + "/a", now=SystemClock().now())
+        await run_once(v1, store)
+        first = store.latest_version(article.id)
+        assert any("1952" in p for p in first.paragraphs), first.paragraphs
+        store.set_article_status(
+            article.id, store.get_article(article.id).status, next_check_at=SystemClock().now()
+        )
+        await run_once(v2, store)  # same page, new rules: the stored capture is re-extracted
+        assert store.versions(article.id, include_trivial=True) == [first]
+        assert store.checks(article.id)[0].outcome is CheckOutcome.UNCHANGED
+        edited = body.replace("12 jobs", "20 jobs")
+        state.pages["/a"] = (200, {"Content-Type": "text/html"}, edited.encode())
+        store.set_article_status(
+            article.id, store.get_article(article.id).status, next_check_at=SystemClock().now()
+        )
+        await run_once(v2, store)
+        versions = store.versions(article.id)
+    assert [v.number for v in versions] == [1, 2]
+    assert versions[1].extractor != versions[0].extractor
+    assert not any("1952" in p for p in versions[1].paragraphs)
+    assert "numbers" in versions[1].change_flags
