@@ -414,3 +414,28 @@ async def test_new_extraction_rules_are_not_a_publishers_edit(site, tmp_path):
     assert versions[1].extractor != versions[0].extractor
     assert not any("1952" in p for p in versions[1].paragraphs)
     assert "numbers" in versions[1].change_flags
+
+
+async def test_a_failed_confirming_read_is_recorded_on_the_check(site, tmp_path):
+    state, base = site
+    reads = iter(range(10_000))
+    good = article_html("Library to close", PARAS).encode()
+
+    def page() -> tuple[int, dict[str, str], bytes]:
+        if next(reads) == 1:  # the confirming re-read of the first capture fails
+            return 503, {"Content-Type": "text/plain"}, b"busy"
+        return 200, {"Content-Type": "text/html"}, good
+
+    state.pages["/a"] = page
+    settings = settings_for(tmp_path)
+    with Store.open(settings.db) as store:
+        store.add_source(Source(name="local"), now=SystemClock().now())
+        article = store.add_article("local", base + "/a", now=SystemClock().now())
+        await run_once(settings, store)
+        check = store.checks(article.id)[0]
+        versions = store.versions(article.id)
+    assert check.outcome is CheckOutcome.NEW_VERSION
+    assert check.error is not None
+    assert check.error.startswith("http-status")
+    assert "re-read" in check.error
+    assert len(versions) == 1

@@ -165,24 +165,26 @@ class Tracker:
         baseline = (
             None if latest is None else self._baseline(latest, extracted, rules, page.final_url)
         )
+        note = None
         if self.settings.fetch.confirm_changes and (
             baseline is None or not _same_text(baseline, extracted)
         ):
-            page, extracted = await self._settle(article.url, page, extracted, rules)
-        return self._record_extracted(article, page, extracted, latest, baseline)
+            page, extracted, note = await self._settle(article.url, page, extracted, rules)
+        return self._record_extracted(article, page, extracted, latest, baseline, note=note)
 
-    async def _reread(self, url: str, rules: ExtractRules) -> tuple[Page, Article] | None:
+    async def _reread(self, url: str, rules: ExtractRules) -> tuple[Page, Article] | str:
+        """A confirming read, or why it failed (kept on the check, like any failed fetch)."""
         try:
             page = await self.fetcher.fetch(url)
             return page, await asyncio.to_thread(
                 extract_article, page.text, url=page.final_url, rules=rules
             )
-        except (FetchError, ExtractError):
-            return None
+        except (FetchError, ExtractError) as exc:
+            return f"{describe_error(exc)} (on a confirming re-read; the first read was used)"
 
     async def _settle(
         self, url: str, page: Page, extracted: Article, rules: ExtractRules
-    ) -> tuple[Page, Article]:
+    ) -> tuple[Page, Article, str | None]:
         """Read a page that seems to have changed again, so per-request noise is not an edit.
 
         Two reads that agree are the page's text. When they differ, a third read tells an edit
@@ -190,23 +192,25 @@ class Tracker:
         (which is then left out: only paragraphs present in all three reads are kept).
         """
         second = await self._reread(url, rules)
-        if second is None or _same_text(second[1], extracted):
-            return page, extracted
+        if isinstance(second, str):
+            return page, extracted, second
+        if _same_text(second[1], extracted):
+            return page, extracted, None
         third = await self._reread(url, rules)
-        if third is None:
-            return page, extracted
+        if isinstance(third, str):
+            return page, extracted, third
         if _same_text(third[1], second[1]):
-            return third
+            return *third, None
         steady = [p for p in extracted.paragraphs if p in second[1].paragraphs]
         steady = [p for p in steady if p in third[1].paragraphs]
         if not steady:
-            return page, extracted
+            return page, extracted, None
         logger.info(
             "%s: %d paragraphs change on every read; left out",
             url,
             len(extracted.paragraphs) - len(steady),
         )
-        return page, replace(extracted, paragraphs=tuple(steady))
+        return page, replace(extracted, paragraphs=tuple(steady)), None
 
     def _follow_canonical(self, article: TrackedArticle, extracted: Article) -> TrackedArticle:
         """Adopt the page's rel=canonical URL when it names another address on the same site."""
@@ -243,6 +247,8 @@ class Tracker:
         extracted: Article,
         latest: Version | None,
         baseline: Version | Article | None,
+        *,
+        note: str | None = None,
     ) -> CheckReport:
         kind, outcome = "new", CheckOutcome.NEW_VERSION
         flags: tuple[str, ...] = ()
@@ -251,14 +257,14 @@ class Tracker:
             kind, flags = str(verdict.kind), verdict.flags
             outcome = _OUTCOMES.get(verdict.kind, CheckOutcome.NEW_VERSION)
         if outcome is CheckOutcome.UNCHANGED:
-            return self._record_quiet(article, page, outcome)
+            return self._record_quiet(article, page, outcome, note=note)
         now = self.clock.now()
         visible = outcome is CheckOutcome.NEW_VERSION
         plan = next_check(
             self._state(article, now, outcome, changed=visible), now, self.settings.schedule
         )
         result = CheckResult(
-            check=self._check(article, page, outcome),
+            check=self._check(article, page, outcome, note=note),
             article=extracted,
             trivial=not visible,
             change_kind=kind,
@@ -284,13 +290,13 @@ class Tracker:
         return CheckReport(article=article, outcome=outcome, version=version, change=change)
 
     def _record_quiet(
-        self, article: TrackedArticle, page: Page, outcome: CheckOutcome
+        self, article: TrackedArticle, page: Page, outcome: CheckOutcome, *, note: str | None = None
     ) -> CheckReport:
         now = self.clock.now()
         plan = next_check(self._state(article, now, outcome), now, self.settings.schedule)
         self.store.record_check(
             CheckResult(
-                check=self._check(article, page, outcome),
+                check=self._check(article, page, outcome, note=note),
                 next_check_at=plan.next_check_at,
                 retired=plan.retired,
             )
@@ -319,11 +325,14 @@ class Tracker:
         )
         return CheckReport(article=article, outcome=outcome, error=reason)
 
-    def _check(self, article: TrackedArticle, page: Page, outcome: CheckOutcome) -> Check:
+    def _check(
+        self, article: TrackedArticle, page: Page, outcome: CheckOutcome, *, note: str | None = None
+    ) -> Check:
         return Check(
             article_id=article.id,
             checked_at=self.clock.now(),
             outcome=outcome,
+            error=note,
             status=page.status,
             etag=page.etag,
             last_modified=page.last_modified,
