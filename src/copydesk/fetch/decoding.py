@@ -11,7 +11,7 @@ import zlib
 from collections.abc import Iterator
 from typing import Protocol
 
-import brotli  # type: ignore[import-untyped]
+import brotli
 
 PIECE_BYTES = 64 * 1024
 ACCEPT_ENCODING = "gzip, deflate, br"

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from html import escape
 
-import brotli  # type: ignore[import-untyped]
+import brotli
 
 BOMB_BYTES = 128 * 1024 * 1024  # what a bomb inflates to
 HUGE_BYTES = 50 * 1024 * 1024
