@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -131,7 +132,15 @@ def _row(label: str, score: Score) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, required=True)
+    corpus = Path(
+        os.environ.get("COPYDESK_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus")
+    )
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=corpus / "bbc-homepage-headline-versions",
+        help="the bbc-homepage-headline-versions folder",
+    )
     parser.add_argument("--horizon-days", type=float, default=30)
     parser.add_argument("--budgets", default="30,60,120", help="whole-source fetches per hour")
     parser.add_argument("--limit", type=int, default=0, help="replay only the first N chains")
