@@ -18,12 +18,20 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from copydesk.clock import SystemClock
-from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer, score_capture
-from copydesk.newsroom.faults import unrecorded
+from copydesk.newsroom import (
+    Newsroom,
+    NewsroomConfig,
+    NewsroomServer,
+    TruthVersion,
+    score_capture,
+)
+from copydesk.newsroom.faults import ServedFault, unrecorded
 from copydesk.records import Endpoint, EndpointKind, Source
 from copydesk.store import Store
 
@@ -108,11 +116,23 @@ def main() -> None:
         truth = newsroom.ground_truth(base_url=server.base_url)
         served = newsroom.faults.served
         calm = newsroom.real_time(until)
-    report(workdir, base, env, code=code, peak=peak, wall=wall, truth=truth, served=served,
-           calm=calm)  # fmt: skip
+    run = FaultRun(code=code, peak=peak, wall=wall, truth=truth, served=served, calm=calm)
+    report(workdir, base, env, run)
 
 
-def report(workdir: Path, base: list[str], env: dict[str, str], **run: object) -> None:
+@dataclass(frozen=True)
+class FaultRun:
+    """What one tracker run under faults left behind, for the report."""
+
+    code: int
+    peak: int  # KB
+    wall: float
+    truth: list[TruthVersion]
+    served: tuple[ServedFault, ...]
+    calm: datetime  # when the faults stopped
+
+
+def report(workdir: Path, base: list[str], env: dict[str, str], run: FaultRun) -> None:
     with sqlite3.connect(workdir / "faults.db") as db:
         integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
         checks = db.execute(
@@ -131,15 +151,14 @@ def report(workdir: Path, base: list[str], env: dict[str, str], **run: object) -
         cwd=workdir, env=env, check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
     rows = [json.loads(line) for line in out.splitlines() if line.strip()]
-    truth = list(run["truth"])  # type: ignore[call-overload]
-    served = list(run["served"])  # type: ignore[call-overload]
+    truth, served = run.truth, list(run.served)
     last = {t.article_url: t for t in truth if not t.trivial}
-    after = [t for t in truth if t.live_at >= run["calm"] or last.get(t.article_url) is t]
+    after = [t for t in truth if t.live_at >= run.calm or last.get(t.article_url) is t]
     overall = score_capture(truth, rows)
     wanted = {(t.article_url, t.version) for t in after if not t.trivial}
     late = [m for m in overall.missed if m in wanted]
-    print(f"tracker exit code      {run['code']}   (wall {run['wall']:.0f} s)")
-    print(f"peak RSS (VmHWM)       {int(run['peak']) / 1024:.0f} MB")  # type: ignore[call-overload]
+    print(f"tracker exit code      {run.code}   (wall {run.wall:.0f} s)")
+    print(f"peak RSS (VmHWM)       {run.peak / 1024:.0f} MB")
     print(f"integrity_check        {integrity}")
     print(f"faults served          {len(served)}: {dict(Counter(f.kind for f in served))}")
     print(f"checks                 {len(checks)} ({sum(reasons.values())} with an error)")

@@ -14,10 +14,11 @@ import argparse
 import asyncio
 import random
 import statistics
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -29,34 +30,8 @@ from copydesk.settings import Settings
 from copydesk.store import Store
 from copydesk.store.web import record_checks
 
-START = datetime(2025, 1, 1, tzinfo=UTC)
-WORDS = [
-    "council",
-    "budget",
-    "mayor",
-    "bridge",
-    "river",
-    "school",
-    "hospital",
-    "police",
-    "minister",
-    "election",
-    "vote",
-    "plan",
-    "report",
-    "company",
-    "market",
-    "price",
-    "energy",
-    "water",
-    "transport",
-    "rail",
-    "road",
-    "court",
-    "judge",
-    "trial",
-    "storm",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling benchmark scripts
+from web import START, WORDS
 
 
 @dataclass
