@@ -253,10 +253,16 @@ async def test_async_context_manager_closes_the_client(clock):
 
 
 @pytest.mark.parametrize("location", ["http://[::1", "http://news.example:notaport/"])
-async def test_malformed_location_is_a_broken_exchange(make_fetcher, location):
-    fetcher = make_fetcher(lambda request: _redirect(location))
-    with pytest.raises(ConnectError, match="location"):
-        await fetcher.fetch("https://news.example/story")
+async def test_malformed_location_is_refused_before_connecting(make_fetcher, location):
+    seen = []
+
+    def handler(request):
+        seen.append(str(request.url))
+        return _redirect(location)
+
+    with pytest.raises(BlockedURLError, match="not a valid URL"):
+        await make_fetcher(handler).fetch("https://news.example/story")
+    assert seen == ["https://news.example/story"]
 
 
 async def test_malformed_url_is_refused(make_fetcher):

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+import socket
+
 import pytest
 
 from copydesk.errors import BlockedURLError, ConnectError
@@ -141,7 +144,6 @@ async def test_public_name_passes_and_resolver_gets_host_and_port():
         ("http://localhost:8000/", ["localhost"]),
         ("http://LOCALHOST/", ["LocalHost"]),
         ("http://127.0.0.1:8000/", ["127.0.0.1"]),
-        ("http://0x7f000001/", ["127.0.0.1"]),  # allowed by its IP literal
         ("http://[::1]/", ["[::1]"]),
         ("http://[0::1]/", ["::1"]),
         ("http://intranet.example/", ["intranet.example"]),
@@ -149,6 +151,78 @@ async def test_public_name_passes_and_resolver_gets_host_and_port():
 )
 async def test_allow_hosts_exempts_a_host(url, allow):
     await check_url_allowed(url, allow_hosts=allow, resolver=_never_called())
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["0177.0.0.1", "0x7f000001", "2130706433", "127.1", "0x7f.0.0.1", "0177.0.0.01", "127.0.0.1."],
+)
+async def test_other_spellings_of_an_allowed_address_are_refused(host):
+    """allow_hosts exempts the address as written; 0177.0.0.1 is how a redirect sneaks past."""
+    with pytest.raises(BlockedURLError):
+        await check_url_allowed(
+            f"http://{host}:8000/admin", allow_hosts=["127.0.0.1"], resolver=_never_called()
+        )
+
+
+# Numeric hosts as the system resolver reads them: socket.inet_aton is libc's own parser (a
+# pure function, no network), and the guard must judge the very address it yields.
+INET_ATON_SPELLINGS = [
+    "2130706433",
+    "017700000001",
+    "0x7f000001",
+    "0X7F.0.0.1",
+    "0x7f.0x0.0x0.0x1",
+    "0177.0.0.1",
+    "0177.1",
+    "0177.0.1",
+    "127.1",
+    "127.0.1",
+    "127.0.0.01",
+    "127.0.0.010",  # octal 10: 127.0.0.8
+    "0",
+    "00",
+    "4294967295",
+    "037777777777",
+    "0xa9fea9fe",  # 169.254.169.254
+    "0251.0376.0251.0376",
+    "3232235777",  # 192.168.1.1
+    "10.0x10203",  # 10.1.2.3
+    "134744072",  # 8.8.8.8, public
+    "0x08080808",
+    "010.010.010.010",
+    "8.0x80808",
+    "1.16777215",  # 1.255.255.255, public
+]
+INVALID_NUMERIC = [
+    "0x",
+    "0x.1",
+    "00x7f.1",
+    "1.0x",
+    "0x7fffffff.1",
+    "256.0.0.1",
+    "08.0.0.1",
+    "1.2.3.4.5",
+]
+
+
+@pytest.mark.parametrize("host", INET_ATON_SPELLINGS)
+async def test_numeric_hosts_are_judged_as_inet_aton_reads_them(host):
+    address = socket.inet_ntoa(socket.inet_aton(host))
+    url = f"http://{host}/latest"
+    if is_public_address(address):
+        await check_url_allowed(url, allow_hosts=(), resolver=_never_called())
+    else:
+        with pytest.raises(BlockedURLError, match=f"non-public address {re.escape(address)} "):
+            await check_url_allowed(url, allow_hosts=(), resolver=_never_called())
+
+
+@pytest.mark.parametrize("host", INVALID_NUMERIC)
+async def test_numeric_hosts_inet_aton_refuses_are_refused(host):
+    with pytest.raises(OSError, match="illegal IP address"):
+        socket.inet_aton(host)
+    with pytest.raises(BlockedURLError, match="invalid numeric host"):
+        await check_url_allowed(f"http://{host}/", allow_hosts=(), resolver=_never_called())
 
 
 async def test_allow_hosts_does_not_exempt_other_hosts():

@@ -24,7 +24,7 @@ from copydesk.clock import SystemClock
 from copydesk.errors import BlockedURLError
 from copydesk.fetch import Fetcher, check_url_allowed, is_public_address
 from copydesk.pipeline import Tracker
-from copydesk.records import CheckOutcome, Endpoint, EndpointKind, Source
+from copydesk.records import Candidate, CheckOutcome, Endpoint, EndpointKind, Source
 from copydesk.settings import FetchSettings, ScheduleSettings, Settings
 from copydesk.store import Store
 from copydesk.worker import Worker
@@ -251,13 +251,9 @@ async def test_tracker_refuses_feed_links_and_redirects_to_internal_addresses(tm
     assert len(errors) == len(HOSTILE_LINKS) + len(REDIRECTS)
     for url, (outcome, error) in errors.items():
         assert outcome is CheckOutcome.ERROR, url
-        if url.endswith("/to-octal"):
-            # httpx itself refuses to parse Location "http://0177.0.0.1:8080/" (before any
-            # connection); the fetch stage calls a malformed Location a broken exchange.
-            assert error.startswith("connect-error"), error
-            assert "location header" in error, error
-        else:
-            assert error.startswith("blocked"), (url, error)
+        assert error.startswith("blocked"), (url, error)
+        if url.endswith("/to-octal"):  # the guard read the octal spelling itself
+            assert "non-public address 127.0.0.1 for '0177.0.0.1'" in error, error
     hops = [u for u in web.requests if not u.endswith("/robots.txt")]
     assert sorted(hops) == sorted(
         ["http://feeds.example/rss", *(f"http://news.example{p}" for p in REDIRECTS)]
@@ -394,3 +390,42 @@ async def test_an_allowed_local_host_cannot_redirect_to_another_loopback_host(v4
     assert v4.hits["/hop"] == 2
     assert v4.hits["/secret"] == 0
     assert _hits(v6) == 0
+
+
+# Other spellings of the allowed 127.0.0.1: inet_aton (and so the system resolver) reads each as
+# 127.0.0.1, and the guard must refuse it as "blocked" before any connection is made.
+SNEAKY_LOOPBACK = ["0177.0.0.1", "0x7f.0.0.1", "2130706433", "127.1", "017700000001"]
+
+
+@pytest.mark.parametrize("spelling", SNEAKY_LOOPBACK)
+async def test_a_redirect_to_the_allowed_loopback_in_another_spelling_is_refused(v4, spelling):
+    port = v4.server_address[1]
+    v4.next_hop = f"http://{spelling}:{port}/secret"
+    settings = FetchSettings(
+        allow_hosts=("127.0.0.1",), per_host_delay=timedelta(0), respect_robots=False
+    )
+    async with Fetcher(settings) as fetcher:  # the system resolver, real sockets
+        with pytest.raises(BlockedURLError) as refused:
+            await fetcher.fetch(f"http://127.0.0.1:{port}/hop")
+    assert refused.value.reason == "blocked"
+    assert "non-public address 127.0.0.1" in str(refused.value)
+    assert v4.hits["/hop"] == 1
+    assert v4.hits["/secret"] == 0
+    assert _hits(v4) == 1
+
+
+async def test_tracker_records_the_octal_redirect_as_blocked(tmp_path, v4):
+    port = v4.server_address[1]
+    v4.next_hop = f"http://0177.0.0.1:{port}/secret"
+    settings = _settings(tmp_path, allow_hosts=("127.0.0.1",), respect_robots=False)
+    with Store.open(settings.db) as store:
+        now = SystemClock().now()
+        store.add_source(Source(name="local"), now=now)
+        store.add_articles("local", [Candidate(url=f"http://127.0.0.1:{port}/hop")], now=now)
+        await _run(settings, store, Fetcher(settings.fetch, clock=SystemClock()))
+        [article] = store.list_articles(limit=10)
+        [check] = store.checks(article.id)
+    assert check.outcome is CheckOutcome.ERROR
+    assert (check.error or "").startswith("blocked: non-public address 127.0.0.1 for '0177.0.0.1'")
+    assert v4.hits["/secret"] == 0
+    assert _hits(v4) == 1

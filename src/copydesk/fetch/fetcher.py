@@ -112,8 +112,11 @@ class Fetcher:
         )
         self._robots = RobotsCache(clock=self._clock)
         total = settings.total_timeout.total_seconds()
+        self._transport = transport or httpx.AsyncHTTPTransport(http2=True)
+        # The client builds requests (headers, timeouts, cookies) and owns the transport; each
+        # exchange goes straight to the transport (see _exchange).
         self._client = httpx.AsyncClient(
-            transport=transport or httpx.AsyncHTTPTransport(http2=True),
+            transport=self._transport,
             follow_redirects=False,  # each hop must pass the SSRF guard first
             timeout=httpx.Timeout(total, connect=settings.connect_timeout.total_seconds()),
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
@@ -229,7 +232,12 @@ class Fetcher:
     async def _exchange(self, url: str, headers: dict[str, str]) -> _Answer:
         with _mapped_errors(url):
             request = self._client.build_request("GET", url, headers=headers)
-            response = await self._client.send(request, stream=True)
+            # Straight to the transport, not client.send: the client parses a redirect's
+            # Location with its own URL parser and raises on hosts it cannot read (such as
+            # 0177.0.0.1) before the SSRF guard could refuse that hop as blocked.
+            response = await self._transport.handle_async_request(request)
+            response.request = request
+            self._client.cookies.extract_cookies(response)
             try:
                 status = response.status_code
                 if status >= 400:

@@ -19,7 +19,7 @@ Resolver = Callable[[str, int], Awaitable[list[str]]]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_HEX_PART = re.compile(r"0[xX][0-9a-fA-F]*")
+_HEX_PART = re.compile(r"0[xX][0-9a-fA-F]+")
 _NUMERIC_LAST = re.compile(r"[0-9]+|0[xX][0-9a-fA-F]*")
 
 # Explicit lists so the answer does not depend on the Python version's idea of "private".
@@ -101,7 +101,7 @@ def is_public_address(ip: str) -> bool:
 
 def _parse_ipv4_part(part: str) -> int | None:
     if _HEX_PART.fullmatch(part):
-        return int(part[2:] or "0", 16)
+        return int(part[2:], 16)
     if not part.isascii() or not part.isdigit():
         return None
     if len(part) > 1 and part.startswith("0"):
@@ -110,16 +110,22 @@ def _parse_ipv4_part(part: str) -> int | None:
 
 
 def _numeric_ipv4(host: str) -> ipaddress.IPv4Address | None:
-    """Parse hosts like 2130706433, 0x7f000001, 0177.0.0.1 or 127.1 as browsers do.
+    """Parse hosts like 2130706433, 0x7f000001, 0177.0.0.1 or 127.1 as inet_aton does.
 
-    Returns None for ordinary names. A host that ends in a number but is not a valid
-    IPv4 spelling is refused, as the WHATWG URL parser refuses it.
+    These are the spellings the system resolver (getaddrinfo) connects to as addresses, so
+    the guard must judge the same address. Returns None for ordinary names. A host that
+    ends in a number but is not a valid IPv4 spelling is refused, as the WHATWG URL parser
+    refuses it; so is a numeric host with a trailing dot, which browsers read as an address
+    but resolvers send to DNS as a name.
     """
     parts = host.split(".")
-    if len(parts) > 1 and parts[-1] == "":
+    trailing_dot = len(parts) > 1 and parts[-1] == ""
+    if trailing_dot:
         parts.pop()
     if not _NUMERIC_LAST.fullmatch(parts[-1]):
         return None
+    if trailing_dot:
+        raise BlockedURLError(f"numeric host with a trailing dot: {host!r}")
     numbers = [_parse_ipv4_part(part) for part in parts]
     if len(parts) > 4 or any(n is None for n in numbers):
         raise BlockedURLError(f"invalid numeric host: {host!r}")
@@ -138,8 +144,12 @@ def _ip_literal(host: str) -> IPAddress | None:
 
 
 def _normalise_host(host: str) -> str:
-    """Lower-case, percent-decoded, IDNA-encoded host, so full-width digits cannot hide an IP."""
-    host = unquote(host).strip().strip("[]").rstrip(".").lower()
+    """Lower-case, percent-decoded, IDNA-encoded host, so full-width digits cannot hide an IP.
+
+    A trailing dot is kept (one, for the numeric check); _host_key drops it.
+    """
+    host = unquote(host).strip().strip("[]").lower()
+    host = host.rstrip(".") + "." if host.endswith(".") else host
     if not host.isascii():
         try:
             host = host.encode("idna").decode("ascii")
@@ -184,7 +194,10 @@ async def _resolve(resolver: Resolver, host: str, port: int) -> list[str]:
 async def check_url_allowed(url: str, *, allow_hosts: Sequence[str], resolver: Resolver) -> None:
     """Refuse a URL whose host is, spells or resolves to a non-public address.
 
-    Hosts in allow_hosts (compared lower-case, or by their IP literal) skip the check.
+    Hosts in allow_hosts skip the check when written the same way: a name compared
+    lower-case, an address in its standard form (127.0.0.1, ::1). Other spellings of an
+    allowed address (0177.0.0.1, 2130706433, 127.1) are judged like any other host, so
+    they are refused: nobody lists a host that way, and it is how redirects sneak past.
 
     Raises:
         BlockedURLError: bad scheme, missing or invalid host, or a non-public address.
@@ -194,13 +207,13 @@ async def check_url_allowed(url: str, *, allow_hosts: Sequence[str], resolver: R
     host = _normalise_host(raw_host)
     allowed = {_host_key(h) for h in allow_hosts}
     literal = _ip_literal(host)
-    if host in allowed or (literal is not None and str(literal) in allowed):
+    if _host_key(host) in allowed:
         return
     if literal is not None:
         if not is_public_address(str(literal)):
             raise BlockedURLError(f"non-public address {literal} for {raw_host!r}")
         return
-    addresses = await _resolve(resolver, host, port)
+    addresses = await _resolve(resolver, host.rstrip("."), port)
     refused = [a for a in addresses if not is_public_address(a)]
     if refused:
         raise BlockedURLError(f"{host} resolves to non-public address {refused[0]}")
