@@ -73,3 +73,19 @@ def test_teaser_cards_sharing_the_body_class_are_not_chunks() -> None:
     paragraphs = tuple(_para("opening", n) for n in range(1, 4))
     kept, core = filter_off_core(tree, paragraphs)
     assert add_chunks(tree, core, kept) == paragraphs
+
+
+def _single(words: int) -> str:
+    text = " ".join(f"word{n}" for n in range(words))
+    return f'<div class="wrap grid"><div class="article-body col"><p>{text}</p></div></div>'
+
+
+def test_chunk_of_one_long_paragraph_is_recovered() -> None:
+    """Two paragraphs' worth of prose in one block is a body section, not a teaser."""
+    text = extract_article(_page(_chunk("opening"), _single(60)), url=_URL).text
+    assert "word59" in text
+
+
+def test_chunk_of_one_teaser_length_paragraph_is_not_recovered() -> None:
+    text = extract_article(_page(_chunk("opening"), _single(40)), url=_URL).text
+    assert "word39" not in text

@@ -93,13 +93,12 @@ def test_labelled_true_positive_is_change(corpus: Path, name: str) -> None:
 
 
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    reason="the only text removed is a 'View this Dataset' link button, which the article "
-    "extractor treats as navigation; an article tracker does not see this change",
-)
 def test_labelled_dataset_removal_is_change(corpus: Path) -> None:
-    assert _labelled(corpus, "truepos-dataset-removal")["changed"] is True
+    """The only edit is a removed "View this Dataset" button: a call to action in the content."""
+    result = _labelled(corpus, "truepos-dataset-removal")
+    assert result["changed"] is True
+    assert result["paragraphs_removed"] == 1
+    assert result["paragraphs_added"] == result["paragraphs_changed"] == 0
 
 
 # --- News Sniffer fixtures --------------------------------------------------------------------

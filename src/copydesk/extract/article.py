@@ -12,7 +12,7 @@ from copydesk.extract.rules import apply_drop, apply_keep, rules_fingerprint
 from copydesk.records import Article, ExtractRules
 
 # Bump whenever extraction output can change: the tracker re-extracts stored HTML on a new id.
-_COPYDESK_REVISION = 5
+_COPYDESK_REVISION = 6
 EXTRACTOR_ID = f"trafilatura {trafilatura.__version__}+copydesk {_COPYDESK_REVISION}"
 _NO_RULES = ExtractRules()
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 from lxml import etree
 from lxml.html import HtmlElement
 
+from copydesk.extract.actions import action_lines, chrome_labels, content_area
 from copydesk.extract.locate import is_end_marker, is_furniture
 from copydesk.extract.normalize import normalize_text
 
 # Elements read as one paragraph each inside a recovered chunk.
 _BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "pre", "dd"})
-# A chunk is article text only when it holds a few prose-length paragraphs (a teaser has one).
+# A chunk is article text only when its prose-length paragraphs hold two paragraphs' worth of
+# words: a teaser has one short summary, a body section one long paragraph or several.
 _PROSE_WORDS = 25
-_PROSE_BLOCKS = 2
+_PROSE_TOTAL = 2 * _PROSE_WORDS
 # Mostly-link chunks are teaser grids that happen to share the body's class.
 _MAX_LINK_SHARE = 0.5
 # A section label is a few words; longer text matching the label pattern is prose.
@@ -99,7 +101,8 @@ def _chunk_paragraphs(chunk: etree._Element) -> list[str]:
     blocks = _article_blocks(chunk)
     texts = [normalize_text(node.text_content()) for node in blocks]
     total = sum(len(text) for text in texts)
-    if not total or sum(len(text.split()) >= _PROSE_WORDS for text in texts) < _PROSE_BLOCKS:
+    prose = sum(words for text in texts if (words := len(text.split())) >= _PROSE_WORDS)
+    if not total or prose < _PROSE_TOTAL:
         return []
     if sum(_link_chars(node) for node in blocks) > _MAX_LINK_SHARE * total:
         return []
@@ -109,14 +112,32 @@ def _chunk_paragraphs(chunk: etree._Element) -> list[str]:
 def add_chunks(
     tree: HtmlElement, core: etree._Element | None, paragraphs: tuple[str, ...]
 ) -> tuple[str, ...]:
-    """The paragraphs plus those of the core's sibling chunks that the output lacks."""
+    """The paragraphs plus those of the core's sibling chunks that the output lacks.
+
+    Each body container (the core, then every chunk) is followed by its calls to action
+    (see `actions`); a button repeated per chunk is kept once per chunk, so that removing one
+    of them is seen.
+    """
     if core is None:
         return paragraphs
+    chunks = _siblings(tree, core)
     seen = set(paragraphs)
-    extra: list[str] = []
-    for chunk in _siblings(tree, core):
+    # (text, is a call to action) in reading order after the core's own paragraphs.
+    extra = [(line, True) for line in action_lines(core) if line not in seen]
+    for chunk in chunks:
+        texts: list[tuple[str, bool]] = []
         for text in _chunk_paragraphs(chunk):
             if text not in seen:
                 seen.add(text)
-                extra.append(text)
-    return (*paragraphs, *extra)
+                texts.append((text, False))
+        if texts:  # a chunk the page repeats (a carousel copy) brings nothing twice
+            extra.extend(texts)
+            extra.extend((line, True) for line in action_lines(chunk))
+    if any(is_action for _, is_action in extra):
+        chrome = chrome_labels(tree, content_area(core, bool(chunks)))
+        extra = [
+            (text, is_action)
+            for text, is_action in extra
+            if not is_action or text.casefold() not in chrome
+        ]
+    return (*paragraphs, *(text for text, _ in extra))
