@@ -16,14 +16,16 @@ from typing import Any
 import httpx
 import pytest
 
-from copydesk.clock import SystemClock
+from copydesk.clock import FixedClock, SystemClock
 from copydesk.fetch import Fetcher
 from copydesk.pipeline import Tracker
 from copydesk.records import CheckOutcome, Endpoint, EndpointKind, Source
 from copydesk.settings import FetchSettings, ScheduleSettings, Settings
 from copydesk.store import Store
 from copydesk.worker import Worker
+from tests.fetch.conftest import stub_resolver
 
+HOUR = timedelta(hours=1)
 PARAS = [
     "The council voted on Tuesday to close the Harbour Road library after a review of costs.",
     "Officials said 12 jobs would be affected and that services would move to the town hall.",
@@ -439,3 +441,55 @@ async def test_a_failed_confirming_read_is_recorded_on_the_check(site, tmp_path)
     assert check.error.startswith("http-status")
     assert "re-read" in check.error
     assert len(versions) == 1
+
+
+async def test_retry_after_holds_the_next_check_and_poll_back(tmp_path):
+    """429 + Retry-After: recorded as rate-limited with the wait; nothing is due before it."""
+    clock = FixedClock()
+    now = clock.now()
+    date = (now + timedelta(minutes=10)).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    waits = {"news.example": "120", "other.example": date, "third.example": "900"}
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(str(request.url))
+        if request.url.path == "/robots.txt":
+            return httpx.Response(404)
+        return httpx.Response(429, headers={"Retry-After": waits[request.url.host]})
+
+    settings = settings_for(tmp_path, allow=())
+    fetcher = Fetcher(
+        settings.fetch,
+        clock=clock,
+        transport=httpx.MockTransport(handler),
+        resolver=stub_resolver(),
+    )
+    urls = ["https://news.example/a", "https://news.example/b", "https://other.example/c"]
+    with Store.open(settings.db) as store:
+        store.add_source(Source(name="s"), now=now)
+        feed = store.add_endpoint(
+            Endpoint(url="https://third.example/rss", kind=EndpointKind.FEED, source="s"), now=now
+        )
+        tracker = Tracker(store=store, fetcher=fetcher, settings=settings, clock=clock)
+        for url in urls:
+            await tracker.check_article(store.add_article("s", url, now=now))
+        await tracker.poll_endpoint(feed)
+        await fetcher.aclose()
+        articles = {a.url: a for a in store.list_articles(limit=10)}
+        errors = {url: store.checks(articles[url].id)[0].error or "" for url in urls}
+        [polled] = store.list_endpoints("s")
+        assert store.claim_due_articles(now + timedelta(seconds=119), limit=10, lease=HOUR) == []
+        due = store.claim_due_articles(now + timedelta(seconds=120), limit=10, lease=HOUR)
+    # error_backoff (1 minute here) is shorter than every wait: the server's word wins
+    assert articles[urls[0]].next_check_at == now + timedelta(seconds=120)
+    assert errors[urls[0]].startswith("rate-limited: HTTP 429 from https://news.example/a; wait")
+    assert "wait 120s" in errors[urls[0]]
+    # the second article of the paused host was not even asked for, and waits as long
+    assert articles[urls[1]].next_check_at == now + timedelta(seconds=120)
+    assert errors[urls[1]].startswith("rate-limited: not sent: news.example asked to wait")
+    assert "https://news.example/b" not in sent
+    assert articles[urls[2]].next_check_at == now + timedelta(minutes=10)
+    assert "wait 600s" in errors[urls[2]]
+    assert polled.next_poll_at == now + timedelta(seconds=900)
+    assert (polled.last_error or "").startswith("rate-limited")
+    assert {a.url for a in due} == set(urls[:2])

@@ -8,6 +8,7 @@ CopydeskError
 │   ├── BlockedURLError    refused before connecting (SSRF guard, bad scheme)
 │   ├── RobotsDisallowedError
 │   ├── HTTPStatusError    the server answered with an error status
+│   │   └── RateLimitedError   429, or its host's Retry-After wait has not run out
 │   ├── TooManyRedirectsError
 │   ├── BodyTooLargeError  the decompressed body passed the cap
 │   ├── FetchTimeoutError
@@ -18,6 +19,8 @@ CopydeskError
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 
 class CopydeskError(Exception):
@@ -59,9 +62,19 @@ class HTTPStatusError(FetchError):
 
     reason = "http-status"
 
-    def __init__(self, message: str, *, status: int) -> None:
+    def __init__(self, message: str, *, status: int, retry_after: timedelta | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.retry_after = retry_after  # the server's Retry-After, capped; None when absent
+
+
+class RateLimitedError(HTTPStatusError):
+    """429 Too Many Requests, or a request not sent because its host asked us to wait."""
+
+    reason = "rate-limited"
+
+    def __init__(self, message: str, *, retry_after: timedelta | None = None) -> None:
+        super().__init__(message, status=429, retry_after=retry_after)
 
 
 class TooManyRedirectsError(FetchError):

@@ -10,7 +10,7 @@ import asyncio
 import hashlib
 import logging
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from copydesk.clock import Clock
 from copydesk.diff import ChangeKind, classify, compare
@@ -98,7 +98,7 @@ class Tracker:
             )
         except (FetchError, DiscoverError) as exc:
             logger.info("poll %s failed: %s", endpoint.url, exc)
-            self._record_poll(endpoint, error=describe_error(exc))
+            self._record_poll(endpoint, error=describe_error(exc), wait=_retry_after(exc))
             return []
         now = self.clock.now()
         for child in discovery.sitemaps:
@@ -110,14 +110,21 @@ class Tracker:
         return new
 
     def _record_poll(
-        self, endpoint: Endpoint, *, page: Page | None = None, error: str | None = None
+        self,
+        endpoint: Endpoint,
+        *,
+        page: Page | None = None,
+        error: str | None = None,
+        wait: timedelta | None = None,
     ) -> None:
         assert endpoint.id is not None
         now = self.clock.now()
         delay = self.settings.schedule.feed_interval
         if error is not None:
             delay = max(
-                delay, error_backoff(endpoint.consecutive_errors + 1, self.settings.schedule)
+                delay,
+                error_backoff(endpoint.consecutive_errors + 1, self.settings.schedule),
+                wait or timedelta(0),
             )
         self.store.record_poll(
             endpoint.id,
@@ -310,7 +317,11 @@ class Tracker:
         status = exc.status if isinstance(exc, HTTPStatusError) else (page.status if page else None)
         outcome = CheckOutcome.GONE if status in _GONE_STATUSES else CheckOutcome.ERROR
         reason = describe_error(exc)
-        plan = next_check(self._state(article, now, outcome), now, self.settings.schedule)
+        wait = _retry_after(exc)
+        state = self._state(article, now, outcome)
+        if wait is not None:
+            state = replace(state, retry_at=now + wait)
+        plan = next_check(state, now, self.settings.schedule)
         check = Check(
             article_id=article.id,
             checked_at=now,
@@ -352,6 +363,11 @@ class Tracker:
             last_outcome=outcome,
             consecutive_errors=article.consecutive_errors + 1 if failed else 0,
         )
+
+
+def _retry_after(exc: CopydeskError) -> timedelta | None:
+    """The wait the server asked for with Retry-After (already capped by the fetch stage)."""
+    return exc.retry_after if isinstance(exc, HTTPStatusError) else None
 
 
 def _same_text(a: Version | Article, b: Version | Article) -> bool:

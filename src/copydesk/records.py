@@ -182,6 +182,7 @@ class ScheduleState:
     hint_at: datetime | None = None  # a feed/sitemap/front page said it changed at this time
     change_count: int = 0  # visible changes seen after the first version (a learning signal)
     listed: bool | None = None  # on a polled front page or feed at the last poll (None: unknown)
+    retry_at: datetime | None = None  # the server's Retry-After: no check before this moment
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

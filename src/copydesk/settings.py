@@ -56,6 +56,7 @@ class FetchSettings:
     total_timeout: timedelta = timedelta(seconds=30)
     max_redirects: int = 5
     max_body_bytes: int = 10 * 1024 * 1024
+    max_retry_after: timedelta = timedelta(hours=1)  # longest Retry-After honoured
     concurrency: int = 16
     confirm_changes: bool = True  # re-read a page that seems changed before recording a version
 
@@ -120,6 +121,13 @@ SETTINGS: tuple[SettingInfo, ...] = (
     SettingInfo("fetch.connect_timeout", "10s", "Time allowed to open a connection."),
     SettingInfo("fetch.max_body_bytes", 10 * 1024 * 1024, "Cap on decompressed body size."),
     SettingInfo("fetch.max_redirects", 5, "Redirects followed before giving up."),
+    SettingInfo(
+        "fetch.max_retry_after",
+        "1h",
+        "Longest Retry-After honoured: after a 429 (or a 503 with Retry-After) the article, or "
+        "feed, is not fetched again before the wait the server asked for, up to this cap; after "
+        "a 429 no request goes to that host until the wait is over.",
+    ),
     SettingInfo("fetch.per_host_concurrency", 2, "Fetches in flight at once per host."),
     SettingInfo("fetch.per_host_delay", "1s", "Minimum time between two requests to one host."),
     SettingInfo("fetch.respect_robots", True, "Honour robots.txt."),

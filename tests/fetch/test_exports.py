@@ -5,6 +5,15 @@ import copydesk.fetch as fetch
 
 def test_all_matches_public_names():
     public = {name for name in vars(fetch) if not name.startswith("_")}
-    modules = {"charset", "decoding", "fetcher", "guard", "politeness", "robots", "annotations"}
+    modules = {
+        "charset",
+        "decoding",
+        "fetcher",
+        "guard",
+        "politeness",
+        "ratelimit",
+        "robots",
+        "annotations",
+    }
     assert set(fetch.__all__) == public - modules
     assert {"Fetcher", "is_public_address", "check_url_allowed", "Resolver"} <= set(fetch.__all__)

@@ -22,6 +22,7 @@ from copydesk.errors import (
     ConnectError,
     FetchTimeoutError,
     HTTPStatusError,
+    RateLimitedError,
     RobotsDisallowedError,
     TooManyRedirectsError,
 )
@@ -29,6 +30,7 @@ from copydesk.fetch.charset import decode_body
 from copydesk.fetch.decoding import ACCEPT_ENCODING, DecodingError, decoder_for
 from copydesk.fetch.guard import Resolver, check_url_allowed, system_resolver
 from copydesk.fetch.politeness import Politeness
+from copydesk.fetch.ratelimit import HostPauses, describe_wait, parse_retry_after
 from copydesk.fetch.robots import RobotsCache
 from copydesk.records import Page
 from copydesk.settings import FetchSettings
@@ -111,6 +113,7 @@ class Fetcher:
             clock=self._clock,
         )
         self._robots = RobotsCache(clock=self._clock)
+        self._pauses = HostPauses(clock=self._clock)
         total = settings.total_timeout.total_seconds()
         self._transport = transport or httpx.AsyncHTTPTransport(http2=True)
         # The client builds requests (headers, timeouts, cookies) and owns the transport; each
@@ -218,9 +221,12 @@ class Fetcher:
                 await check_url_allowed(
                     url, allow_hosts=self._settings.allow_hosts, resolver=self._resolver
                 )
+            host = host_of(url)
+            self._pauses.check(host, url)
             if robots and not await self._robots.can_fetch(url, self._download_robots):
                 raise RobotsDisallowedError(f"robots.txt disallows {url}")
-            async with self._politeness.acquire(host_of(url)), budget.spend():
+            async with self._politeness.acquire(host), budget.spend():
+                self._pauses.check(host, url)  # a 429 may have come in while we waited
                 return await self._exchange(url, headers)
         except TimeoutError as exc:
             raise FetchTimeoutError(f"no complete answer from {url} in time") from exc
@@ -241,13 +247,32 @@ class Fetcher:
             try:
                 status = response.status_code
                 if status >= 400:
-                    raise HTTPStatusError(f"HTTP {status} from {url}", status=status)
+                    raise self._status_error(url, response)
                 body = b""
                 if status not in _REDIRECTS and status != 304:
                     body = await self._read_capped(response, url)
                 return _Answer(url=url, status=status, headers=response.headers, body=body)
             finally:
                 await response.aclose()
+
+    def _status_error(self, url: str, response: httpx.Response) -> HTTPStatusError:
+        """The error for a 4xx/5xx answer; a 429's Retry-After also pauses its host."""
+        status = response.status_code
+        header = response.headers.get("retry-after")
+        wait = parse_retry_after(header, now=self._clock.now(), cap=self._settings.max_retry_after)
+        if status == 429:
+            asked = "no Retry-After" if wait is None else f"wait {describe_wait(wait)}"
+            if wait is not None:
+                self._pauses.pause(host_of(url), wait)
+            return RateLimitedError(f"HTTP 429 from {url}; {asked}", retry_after=wait)
+        message = f"HTTP {status} from {url}"
+        if status == 503 and wait is not None:
+            return HTTPStatusError(
+                f"{message}; Retry-After: wait {describe_wait(wait)}",
+                status=status,
+                retry_after=wait,
+            )
+        return HTTPStatusError(message, status=status)
 
     async def _read_capped(self, response: httpx.Response, url: str) -> bytes:
         """Decode the raw stream ourselves in small pieces, so the cap stops a gzip bomb."""

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 from protego import Protego
 
 from copydesk.clock import Clock
-from copydesk.errors import FetchError, HTTPStatusError
+from copydesk.errors import FetchError, HTTPStatusError, RateLimitedError
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +72,9 @@ class RobotsCache:
         try:
             text = await download(key)
         except HTTPStatusError as exc:
-            if exc.status < 500:
-                # 4xx (RFC 9309 §2.3.1.3): no robots.txt, so no restrictions.
+            if exc.status < 500 and not isinstance(exc, RateLimitedError):
+                # 4xx (RFC 9309 §2.3.1.3): no robots.txt, so no restrictions. A 429 (or a
+                # request held back by Retry-After) says nothing about the file: ask again soon.
                 entry = _Entry(None, now + _KEEP_SECONDS)
             else:
                 entry = self._unavailable(key, now, exc)

@@ -55,7 +55,7 @@ FAULT_KINDS = (
 # fault on an article page; None where the right answer is a normal capture.
 ARTICLE_REASONS: Mapping[str, str | None] = {
     "5xx": "http-status",
-    "429": "http-status",
+    "429": "rate-limited",
     "timeout": "timeout",
     "trickle": "timeout",
     "reset": "connect-error",

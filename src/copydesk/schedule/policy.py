@@ -96,6 +96,8 @@ def next_check(
     if state.last_outcome in (CheckOutcome.ERROR, CheckOutcome.GONE):
         # Errors are retried on their own clock and never advance retirement.
         delay = error_backoff(state.consecutive_errors, settings)
+        if state.retry_at is not None:  # the server said when to come back (Retry-After)
+            return CheckPlan(next_check_at=max(now + delay, state.retry_at), retired=False)
         return CheckPlan(next_check_at=now + delay, retired=False)
     retire_at = retirement_due_at(state, settings, source_stats=source_stats)
     if now >= retire_at:
