@@ -125,3 +125,21 @@ def test_settings_are_frozen(tmp_path, monkeypatch):
     settings = load_settings(environ={})
     with pytest.raises(AttributeError):
         settings.db = "other"  # type: ignore[misc]
+
+
+def test_documented_defaults_are_the_real_defaults():
+    """docs/settings.md is generated from SETTINGS, so it must say what the code does."""
+    from copydesk.settings import SETTINGS, Settings
+
+    actual = Settings()
+    for info in SETTINGS:
+        section, _, key = info.name.partition(".")
+        if not key or section not in ("fetch", "schedule", "web"):
+            continue
+        value = getattr(getattr(actual, section), key)
+        expected = info.default
+        if isinstance(value, timedelta):
+            expected = parse_duration(expected)
+        elif isinstance(value, tuple):
+            expected = tuple(expected)
+        assert value == expected, info.name

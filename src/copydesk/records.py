@@ -182,6 +182,9 @@ class ScheduleState:
     hint_at: datetime | None = None  # a feed/sitemap/front page said it changed at this time
     change_count: int = 0  # visible changes seen after the first version (a learning signal)
     listed: bool | None = None  # on a polled front page or feed at the last poll (None: unknown)
+    # One of the few articles kept on the plain back-off, so the source's statistics keep seeing
+    # how late changes come (learned retirement alone would never look past itself).
+    explorer: bool = False
     retry_at: datetime | None = None  # the server's Retry-After: no check before this moment
 
 

@@ -78,9 +78,10 @@ class ScheduleSettings:
     error_backoff: timedelta = timedelta(minutes=1)
     max_error_backoff: timedelta = timedelta(hours=6)
     max_fetches_per_hour: int = 0  # per host; 0 means no budget
-    check_yield: float = 0.008  # with source stats: expected chance of a change per check
+    check_yield: float = 0.005  # with source stats: expected chance of a change per check
     retire_below: float = 0.002  # with source stats: retire when fewer changes than this remain
     min_stats_changes: int = 50  # observed changes needed before source stats are trusted
+    explore_every: int = 20  # one article in this many keeps the plain back-off (0: none)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -136,7 +137,7 @@ SETTINGS: tuple[SettingInfo, ...] = (
     SettingInfo("schedule.after_change", "5m", "First re-check after a change."),
     SettingInfo(
         "schedule.check_yield",
-        0.03,
+        0.005,
         "Learned policy: expected chance that one check finds a change.",
     ),
     SettingInfo("schedule.error_backoff", "1m", "First retry after a failed check."),
@@ -153,6 +154,11 @@ SETTINGS: tuple[SettingInfo, ...] = (
     ),
     SettingInfo(
         "schedule.min_stats_changes", 50, "Observed changes before a source's statistics are used."
+    ),
+    SettingInfo(
+        "schedule.explore_every",
+        20,
+        "One article in this many keeps the plain back-off, so late changes stay measured (0: none).",
     ),
     SettingInfo("schedule.retire_after", "40d", "Quiet time after which an article is retired."),
     SettingInfo(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from functools import lru_cache
 
 from copydesk.records import SourceEditStats
 
@@ -25,9 +26,17 @@ def group_of(change_count: int, listed: bool | None = None) -> int:
     return min(max(change_count, 0), COUNTS - 1) + (COUNTS if listed else 0)
 
 
+PRIOR_EXPOSURE = 24 * 3600.0  # seconds of the whole source's rate a group starts from, per bin
+
+
+@lru_cache(maxsize=64)
 def rates(stats: SourceEditStats, group: int) -> tuple[float, ...]:
-    """Per-bin hazard; thin bins borrow the pooled rate of the bins after them."""
-    changes, exposure = stats.changes[group], stats.exposure[group]
+    """Per-bin hazard; thin bins borrow the pooled rate of the bins after them.
+
+    Each group's counts start from the whole source's rate over `PRIOR_EXPOSURE`, so a group the
+    source has barely seen behaves like the source, and one seen long without a change goes quiet.
+    """
+    changes, exposure = _shrunk(stats, group)
     out = [0.0] * len(stats.edges)
     pooled_c, pooled_e = 0.0, 0.0
     for i in reversed(range(len(stats.edges))):
@@ -39,6 +48,17 @@ def rates(stats: SourceEditStats, group: int) -> tuple[float, ...]:
         else:
             out[i] = pooled_c / pooled_e if pooled_e > 0 else 0.0
     return tuple(out)
+
+
+def _shrunk(stats: SourceEditStats, group: int) -> tuple[list[float], list[float]]:
+    changes, exposure = [], []
+    for i in range(len(stats.edges)):
+        all_changes = sum(row[i] for row in stats.changes)
+        all_exposure = sum(row[i] for row in stats.exposure)
+        prior = all_changes / all_exposure if all_exposure > 0 else 0.0
+        changes.append(stats.changes[group][i] + prior * PRIOR_EXPOSURE)
+        exposure.append(stats.exposure[group][i] + PRIOR_EXPOSURE)
+    return changes, exposure
 
 
 def _bin_end(edges: tuple[float, ...], i: int) -> float:

@@ -40,12 +40,23 @@ def _hazard(
     state: ScheduleState, settings: ScheduleSettings, stats: SourceEditStats | None
 ) -> tuple[float, ...] | None:
     """The learned hazard for this article's group, or None while the source is too new."""
-    if stats is None:
+    if stats is None or state.explorer:
         return None
-    group = hazard.group_of(state.change_count, state.listed)
-    if sum(stats.changes[group]) < settings.min_stats_changes:
+    if sum(sum(row) for row in stats.changes) < settings.min_stats_changes:
         return None
-    return hazard.rates(stats, group)
+    return hazard.rates(stats, hazard.group_of(state.change_count, state.listed))
+
+
+def _learned_rest(
+    state: ScheduleState, settings: ScheduleSettings, stats: SourceEditStats | None
+) -> datetime | None:
+    """When the learned hazard says scheduled checks stop paying off (None: nothing learned)."""
+    rates = _hazard(state, settings, stats)
+    if rates is None or stats is None or settings.retire_below <= 0:
+        return None
+    cap = settings.retire_after.total_seconds()
+    quiet = hazard.retire_quiet(stats.edges, rates, settings.retire_below, cap)
+    return _quiet_since(state) + timedelta(seconds=quiet)
 
 
 def retirement_due_at(
@@ -54,12 +65,17 @@ def retirement_due_at(
     *,
     source_stats: SourceEditStats | None = None,
 ) -> datetime:
-    """The moment the article retires if nothing changes before then."""
-    cap = settings.retire_after.total_seconds()
-    rates = _hazard(state, settings, source_stats)
-    if rates is not None and source_stats is not None and settings.retire_below > 0:
-        cap = hazard.retire_quiet(source_stats.edges, rates, settings.retire_below, cap)
-    return _quiet_since(state) + timedelta(seconds=cap)
+    """The moment the article retires if nothing changes before then.
+
+    An article a feed or front page lists can still be woken by them, so it only retires after
+    `retire_after`; until then it rests once scheduled checks stop paying off (see `next_check`).
+    One nobody lists retires as soon as they stop paying off.
+    """
+    hard = _quiet_since(state) + settings.retire_after
+    rest = _learned_rest(state, settings, source_stats)
+    if rest is None or state.listed is not None:
+        return hard
+    return min(hard, rest)
 
 
 def error_backoff(consecutive_errors: int, settings: ScheduleSettings) -> timedelta:
@@ -102,7 +118,12 @@ def next_check(
     retire_at = retirement_due_at(state, settings, source_stats=source_stats)
     if now >= retire_at:
         return CheckPlan(next_check_at=None, retired=True)
-    due = now + _quiet_interval(state, now, settings, source_stats)
+    rest = _learned_rest(state, settings, source_stats)
+    if rest is not None and now >= rest:
+        # Resting: only a listing's hint, or the last check at retirement, looks again.
+        due = retire_at
+    else:
+        due = now + _quiet_interval(state, now, settings, source_stats)
     if state.hint_at is not None and state.hint_at > (state.last_checked_at or now):
         # A feed, sitemap or front page says the article moved since we last looked.
         due = now + min(settings.after_change, _SOON)

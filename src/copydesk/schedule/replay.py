@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import zlib
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -82,6 +83,7 @@ class Observed:
     gaps: list[float] = field(default_factory=list)  # observed times between changes
     listed: bool | None = None  # on the front page at the last poll (None: no such signal)
     hint_at: float | None = None  # when the front page last pulled a check forward
+    key: str = ""
 
 
 class ReplayPolicy(Protocol):
@@ -161,7 +163,9 @@ def _start(chain: Chain, horizon: float, scores: tuple[Score, ...]) -> _Run:
         last_check=chain.discovered,
         last_change=chain.discovered,
         title=chain.states[0],
+        key=chain.key,
     )
+
     caught = [True] + [False] * (len(chain.times) - 1)
     return _Run(chain=chain, obs=obs, end=end, caught=caught, scores=scores)
 
@@ -226,7 +230,7 @@ def replay(
         now, _, i, token = heapq.heappop(events)
         run = runs[i]
         if token < 0:
-            if run is not None and run.active and signals is not None:
+            if run is not None and signals is not None:
                 _signal(run, i, signals[i][-1 - token], policy, events)
             continue
         if run is None:
@@ -336,6 +340,11 @@ def _schedule(
         heapq.heappush(queue, (max(due, now + 1.0), index))
 
 
+def is_explorer(key: str, every: int) -> bool:
+    """Whether `key` is one of the articles kept on the plain back-off (stable, spread evenly)."""
+    return every > 0 and zlib.crc32(key.encode()) % every == 0
+
+
 class CopydeskPolicy:
     """Drives the real `next_check` in the replay, learning the source's hazard online.
 
@@ -360,6 +369,7 @@ class CopydeskPolicy:
             change_count=obs.changes_seen,
             listed=obs.listed,
             hint_at=None if obs.hint_at is None else _utc(obs.hint_at),
+            explorer=is_explorer(obs.key, self._settings.explore_every),
         )
 
     def observe(self, obs: Observed, now: float, changed: bool) -> None:
@@ -368,7 +378,12 @@ class CopydeskPolicy:
         previous = self._previous.get(id(obs))
         if previous is not None:
             checked, change_at, group = previous
-            self._learner.observe(group, checked - change_at, now - change_at, changed)
+            # A change found by a check a hint pulled forward is the hint's catch: the scheduled
+            # checks need only the hazard of changes that come without one.
+            hinted = obs.hint_at is not None and obs.hint_at > checked
+            self._learner.observe(
+                group, checked - change_at, now - change_at, changed and not hinted
+            )
         group = group_of(obs.changes_seen, obs.listed)
         self._previous[id(obs)] = (now, obs.last_change, group)
         if now - self._stats_at >= self._refresh:
