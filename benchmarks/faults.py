@@ -31,7 +31,7 @@ from copydesk.newsroom import (
     TruthVersion,
     score_capture,
 )
-from copydesk.newsroom.faults import ServedFault, unrecorded
+from copydesk.newsroom.faults import ServedFault, interrupted, unrecorded
 from copydesk.records import Endpoint, EndpointKind, Source
 from copydesk.store import Store
 
@@ -163,14 +163,20 @@ def report(workdir: Path, base: list[str], env: dict[str, str], run: FaultRun) -
     print(f"faults served          {len(served)}: {dict(Counter(f.kind for f in served))}")
     print(f"checks                 {len(checks)} ({sum(reasons.values())} with an error)")
     print(f"errors by reason       {dict(reasons.most_common())}")
-    missing = Counter(f.kind for f in unrecorded(served, errors))
-    print(f"article faults without their error check  {sum(missing.values())} {dict(missing)}")
+    missing = unrecorded(served, errors)
+    print(f"article faults without their error check  {len(missing)} {_listed(missing)}")
+    cut = interrupted(served, errors)
+    print(f"article faults on checks cut by the stop  {len(cut)} {_listed(cut)}")
     print(f"articles retired       {retired}")
     print(f"endpoints              {[(u.rsplit('/', 1)[-1], n, e) for u, n, e in endpoint_errors]}")
     print(f"capture after faults   {len(wanted) - len(late)}/{len(wanted)} missed {late}")
     print(
         f"capture overall        {overall.captured}/{overall.true_versions}, extra {overall.extra}"
     )
+
+
+def _listed(faults: list[ServedFault]) -> list[str]:
+    return [f"{f.kind} at {f.at:.1f}s on {f.path}" for f in faults]
 
 
 if __name__ == "__main__":

@@ -493,3 +493,30 @@ async def test_retry_after_holds_the_next_check_and_poll_back(tmp_path):
     assert polled.next_poll_at == now + timedelta(seconds=900)
     assert (polled.last_error or "").startswith("rate-limited")
     assert {a.url for a in due} == set(urls[:2])
+
+
+async def test_a_check_cut_by_the_stop_is_recorded_as_interrupted(site, tmp_path):
+    state, base = site
+    settings = settings_for(tmp_path)
+    clock = SystemClock()
+    with Store.open(settings.db) as store:
+        store.add_source(Source(name="s"), now=clock.now())
+        store.add_article("s", f"{base}/hang", now=clock.now())
+        fetcher = Fetcher(settings.fetch, clock=clock)
+        tracker = Tracker(store=store, fetcher=fetcher, settings=settings, clock=clock)
+        worker = Worker(tracker, clock=clock, concurrency=2, grace=0.1)
+        # The page stalls for longer than the run; total_timeout (1.5 s) never fires.
+        await worker.run(duration=0.3)
+        await fetcher.aclose()
+        [article] = store.list_articles(limit=10)
+        [check] = store.checks(article.id)
+        stopped = clock.now()
+    assert state.hits["/hang"] == 1
+    assert check.outcome is CheckOutcome.INTERRUPTED
+    assert (check.error or "").startswith("interrupted: the run stopped")
+    # Nothing was learned: no error counted, no check time taken, and due again at once.
+    assert article.consecutive_errors == 0
+    assert article.last_checked_at is None
+    assert article.next_check_at is not None
+    assert article.next_check_at <= stopped
+    assert worker.stats.crashes == 0

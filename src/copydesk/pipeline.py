@@ -336,6 +336,17 @@ class Tracker:
         )
         return CheckReport(article=article, outcome=outcome, error=reason)
 
+    def record_interrupted(self, article: TrackedArticle) -> None:
+        """Note a check that the stop cut short; the article is due again at once."""
+        now = self.clock.now()
+        check = Check(
+            article_id=article.id,
+            checked_at=now,
+            outcome=CheckOutcome.INTERRUPTED,
+            error="interrupted: the run stopped before this check finished",
+        )
+        self.store.record_check(CheckResult(check=check, next_check_at=now))
+
     def _check(
         self, article: TrackedArticle, page: Page, outcome: CheckOutcome, *, note: str | None = None
     ) -> Check:

@@ -20,6 +20,7 @@ class CheckOutcome(StrEnum):
     NOT_MODIFIED = "not-modified"
     ERROR = "error"
     GONE = "gone"
+    INTERRUPTED = "interrupted"  # the run stopped mid-check; nothing learned, due again at once
 
 
 class ArticleStatus(StrEnum):

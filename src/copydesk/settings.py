@@ -127,7 +127,7 @@ SETTINGS: tuple[SettingInfo, ...] = (
         "1h",
         "Longest Retry-After honoured: after a 429 (or a 503 with Retry-After) the article, or "
         "feed, is not fetched again before the wait the server asked for, up to this cap; after "
-        "a 429 no request goes to that host until the wait is over.",
+        "a 429 no new fetch goes to that host until the wait is over.",
     ),
     SettingInfo("fetch.per_host_concurrency", 2, "Fetches in flight at once per host."),
     SettingInfo("fetch.per_host_delay", "1s", "Minimum time between two requests to one host."),

@@ -23,6 +23,7 @@ from copydesk.records import CheckOutcome, Endpoint, TrackedArticle
 logger = logging.getLogger(__name__)
 
 _IDLE_SLEEP = 0.25  # seconds between looks at the store when nothing is in flight
+_GRACE = 3.0  # seconds in-flight work may take to finish once the loop stops
 _MIN_LEASE = timedelta(minutes=1)  # a claimed check not finished by then is due again
 
 
@@ -51,8 +52,10 @@ class Worker:
         clock: Clock,
         concurrency: int = 16,
         on_report: Callable[[CheckReport], None] | None = None,
+        grace: float = _GRACE,
     ) -> None:
         self.tracker = tracker
+        self.grace = grace
         self.store = tracker.store
         self.clock = clock
         self.concurrency = max(1, concurrency)
@@ -127,6 +130,9 @@ class Worker:
     async def _check(self, article: TrackedArticle) -> None:
         try:
             report = await self.tracker.check_article(article)
+        except asyncio.CancelledError:
+            self._interrupted(article)
+            raise
         except CopydeskError as exc:
             self.stats.crashes += 1
             logger.error("check of %s failed: %s", article.url, exc)
@@ -141,11 +147,19 @@ class Worker:
         if report.outcome is CheckOutcome.NEW_VERSION:
             logger.info("%s: new version %s", article.url, report.version and report.version.number)
 
+    def _interrupted(self, article: TrackedArticle) -> None:
+        # Cut by the stop: say so on the article, so whatever the check had met (a stalled
+        # server, a slow body) is not left looking like a fault that went unrecorded.
+        try:
+            self.tracker.record_interrupted(article)
+        except CopydeskError as exc:
+            logger.warning("could not note the interrupted check of %s: %s", article.url, exc)
+
     async def _drain(self) -> None:
         """Let in-flight work finish briefly, then cancel it; leases make the rest due again."""
         if not self._tasks:
             return
-        _done, pending = await asyncio.wait(set(self._tasks), timeout=3.0)
+        _done, pending = await asyncio.wait(set(self._tasks), timeout=self.grace)
         for task in pending:
             task.cancel()
         if pending:

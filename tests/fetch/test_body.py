@@ -137,3 +137,35 @@ def test_multi_member_gzip_is_read_whole():
 def test_unbounded_encodings_are_refused(encoding):
     with pytest.raises(DecodingError):
         decoder_for(encoding)
+
+
+class _NeverRead(httpx.AsyncByteStream):
+    async def __aiter__(self):
+        raise AssertionError("the body of a page declared over the cap must not be read")
+        yield b""  # pragma: no cover
+
+
+async def test_a_declared_length_over_the_cap_is_refused_at_the_headers(make_fetcher):
+    fetcher = make_fetcher(
+        lambda request: httpx.Response(
+            200,
+            stream=_NeverRead(),
+            headers={"Content-Type": "text/html", "Content-Length": str(50 * MB)},
+        )
+    )
+    with pytest.raises(BodyTooLargeError, match=f"declares {50 * MB} bytes"):
+        await fetcher.fetch("https://news.example/huge")
+
+
+async def test_a_compressed_body_is_judged_by_what_it_inflates_to(make_fetcher):
+    page = b"<p>" + b"x" * 2 * MB + b"</p>"
+    packed = gzip.compress(page)
+    fetcher = make_fetcher(
+        lambda request: httpx.Response(
+            200,
+            stream=RawStream(packed),
+            headers={"Content-Encoding": "gzip", "Content-Length": str(len(packed))},
+        ),
+        quick_settings(max_body_bytes=3 * MB),
+    )
+    assert (await fetcher.fetch("https://news.example/packed")).body == page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -160,3 +161,27 @@ async def test_a_rate_limited_robots_txt_is_asked_again_not_taken_as_allow_all(m
     with pytest.raises(RobotsDisallowedError):
         await fetcher.fetch("https://news.example/private/a")
     assert asked == ["/robots.txt", "/robots.txt"]
+
+
+async def test_a_redirect_chain_under_way_runs_to_its_end_through_a_pause(make_fetcher):
+    """The pause holds back new fetches; it does not cut a fetch already following redirects."""
+    limited = asyncio.Event()
+
+    async def handler(request):
+        if request.url.path == "/a":
+            await limited.wait()  # another fetch of the host meets a 429 meanwhile
+            return httpx.Response(302, headers={"Location": "/b"})
+        if request.url.path == "/busy":
+            return httpx.Response(429, headers={"Retry-After": "60"})
+        return httpx.Response(200, content=b"<p>the end of the chain</p>")
+
+    fetcher = make_fetcher(handler)
+    chain = asyncio.ensure_future(fetcher.fetch("https://news.example/a"))
+    await asyncio.sleep(0.01)
+    with pytest.raises(RateLimitedError):
+        await fetcher.fetch("https://news.example/busy")
+    limited.set()
+    page = await chain
+    assert page.final_url == "https://news.example/b"
+    with pytest.raises(RateLimitedError, match="not sent"):
+        await fetcher.fetch("https://news.example/c")

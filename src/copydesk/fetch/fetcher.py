@@ -92,6 +92,14 @@ def _mapped_errors(url: str) -> Iterator[None]:
         raise ConnectError(f"undecodable body from {url}: {exc}") from exc
 
 
+def _declared_length(response: httpx.Response) -> int | None:
+    """The Content-Length of an uncompressed body (a compressed one may inflate to anything)."""
+    if response.headers.get("content-encoding", "identity").strip().lower() != "identity":
+        return None
+    value = response.headers.get("content-length", "").strip()
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
 class Fetcher:
     """Fetches pages politely and safely; build one per process and share it."""
 
@@ -198,7 +206,7 @@ class Fetcher:
         current = _absolute(url.strip())
         seen = {current}
         for hop in range(self._settings.max_redirects + 1):
-            answer = await self._hop(current, headers, budget, robots=robots)
+            answer = await self._hop(current, headers, budget, robots=robots, first=hop == 0)
             location = answer.headers.get("location")
             if answer.status not in _REDIRECTS or not location:
                 return answer
@@ -214,7 +222,7 @@ class Fetcher:
         )
 
     async def _hop(
-        self, url: str, headers: dict[str, str], budget: _Budget, *, robots: bool
+        self, url: str, headers: dict[str, str], budget: _Budget, *, robots: bool, first: bool
     ) -> _Answer:
         try:
             async with budget.spend():
@@ -222,11 +230,15 @@ class Fetcher:
                     url, allow_hosts=self._settings.allow_hosts, resolver=self._resolver
                 )
             host = host_of(url)
-            self._pauses.check(host, url)
+            # A host's Retry-After holds back new fetches; a redirect chain already under
+            # way is one request to the reader and runs to its end (or its own failure).
+            if first:
+                self._pauses.check(host, url)
             if robots and not await self._robots.can_fetch(url, self._download_robots):
                 raise RobotsDisallowedError(f"robots.txt disallows {url}")
             async with self._politeness.acquire(host), budget.spend():
-                self._pauses.check(host, url)  # a 429 may have come in while we waited
+                if first:
+                    self._pauses.check(host, url)  # a 429 may have come in while we waited
                 return await self._exchange(url, headers)
         except TimeoutError as exc:
             raise FetchTimeoutError(f"no complete answer from {url} in time") from exc
@@ -277,6 +289,11 @@ class Fetcher:
     async def _read_capped(self, response: httpx.Response, url: str) -> bytes:
         """Decode the raw stream ourselves in small pieces, so the cap stops a gzip bomb."""
         cap = self._settings.max_body_bytes
+        declared = _declared_length(response)
+        if declared is not None and declared > cap:
+            # Refused at the headers: a 50 MB page must not be read (and maybe time out)
+            # just to find out that it is over the cap.
+            raise BodyTooLargeError(f"body of {url} declares {declared} bytes, over {cap}")
         if response.is_stream_consumed:
             # An in-memory response (httpx.MockTransport given bytes) that httpx already
             # read and decoded; there is no raw stream left to decode.

@@ -376,11 +376,13 @@ def _version_row(version: Version, content_blob: str) -> dict[str, Any]:
 
 def _update_checked_article(conn: Connection, result: CheckResult, version: Version | None) -> None:
     check = result.check
-    values: dict[str, Any] = {
-        "last_checked_at": check.checked_at,
-        "next_check_at": result.next_check_at,
-        "lease_until": None,
-    }
+    values: dict[str, Any] = {"next_check_at": result.next_check_at, "lease_until": None}
+    if check.outcome is CheckOutcome.INTERRUPTED:
+        # Nothing was learned about the page: only hand the article back, leaving its
+        # last check, error count and validators as they were.
+        conn.execute(sa.update(articles).where(articles.c.id == check.article_id).values(values))
+        return
+    values["last_checked_at"] = check.checked_at
     if check.outcome in _FAILED:
         values["consecutive_errors"] = articles.c.consecutive_errors + 1
     else:
