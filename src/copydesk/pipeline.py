@@ -31,6 +31,7 @@ from copydesk.records import (
     CheckOutcome,
     CheckResult,
     Endpoint,
+    EndpointKind,
     ExtractRules,
     Page,
     ScheduleState,
@@ -38,7 +39,8 @@ from copydesk.records import (
     TrackedArticle,
     Version,
 )
-from copydesk.schedule import error_backoff, next_check
+from copydesk.schedule import CheckPlan, error_backoff, next_check
+from copydesk.scheduling import SourceLearning
 from copydesk.settings import Settings
 from copydesk.store import Store
 from copydesk.urls import InvalidURL, canonical_url, same_site
@@ -78,6 +80,7 @@ class Tracker:
         self.fetcher = fetcher
         self.settings = settings
         self.clock = clock
+        self.learning = SourceLearning(store=store, settings=settings, clock=clock)
 
     # ── discovery ────────────────────────────────────────────────────────────────────
 
@@ -89,7 +92,10 @@ class Tracker:
                 endpoint.url, etag=endpoint.etag, last_modified=endpoint.last_modified
             )
             if page.not_modified:
-                self._record_poll(endpoint, page=page)
+                now = self.clock.now()
+                if endpoint.last_ok_at is not None:  # the listing is as it was then
+                    self.store.keep_listed(endpoint.source, since=endpoint.last_ok_at, now=now)
+                self._record_poll(endpoint, page=page, at=now)
                 return []
             source = self._source(endpoint.source)
             # Parsing is CPU-bound (a 10,000-entry feed takes seconds): keep the loop serving.
@@ -105,8 +111,15 @@ class Tracker:
             self.store.add_endpoint(
                 Endpoint(url=child, kind=endpoint.kind, source=endpoint.source), now=now
             )
-        new = self.store.add_articles(endpoint.source, discovery.candidates, now=now)
-        self._record_poll(endpoint, page=page)
+        new = self.store.add_articles(
+            endpoint.source,
+            discovery.candidates,
+            now=now,
+            previous_poll=endpoint.last_ok_at,
+            ranked=endpoint.kind is EndpointKind.FRONTPAGE,
+        )
+        # The same moment as listed_at, so the next poll tells "still listed" from "back".
+        self._record_poll(endpoint, page=page, at=now)
         return new
 
     def _record_poll(
@@ -116,9 +129,10 @@ class Tracker:
         page: Page | None = None,
         error: str | None = None,
         wait: timedelta | None = None,
+        at: datetime | None = None,
     ) -> None:
         assert endpoint.id is not None
-        now = self.clock.now()
+        now = at or self.clock.now()
         delay = self.settings.schedule.feed_interval
         if error is not None:
             delay = max(
@@ -267,9 +281,7 @@ class Tracker:
             return self._record_quiet(article, page, outcome, note=note)
         now = self.clock.now()
         visible = outcome is CheckOutcome.NEW_VERSION
-        plan = next_check(
-            self._state(article, now, outcome, changed=visible), now, self.settings.schedule
-        )
+        plan = self._plan(article, now, outcome, changed=visible)
         result = CheckResult(
             check=self._check(article, page, outcome, note=note),
             article=extracted,
@@ -300,7 +312,7 @@ class Tracker:
         self, article: TrackedArticle, page: Page, outcome: CheckOutcome, *, note: str | None = None
     ) -> CheckReport:
         now = self.clock.now()
-        plan = next_check(self._state(article, now, outcome), now, self.settings.schedule)
+        plan = self._plan(article, now, outcome)
         self.store.record_check(
             CheckResult(
                 check=self._check(article, page, outcome, note=note),
@@ -362,18 +374,57 @@ class Tracker:
             elapsed=page.elapsed,
         )
 
-    @staticmethod
+    def _plan(
+        self,
+        article: TrackedArticle,
+        now: datetime,
+        outcome: CheckOutcome,
+        *,
+        changed: bool = False,
+    ) -> CheckPlan:
+        """Teach the source's statistics what this quiet or changed check saw, then plan."""
+        self.learning.observe(article, now, changed=changed)
+        state = self._state(article, now, outcome, changed=changed)
+        stats = self.learning.stats(article.source)
+        return next_check(state, now, self.settings.schedule, source_stats=stats)
+
     def _state(
-        article: TrackedArticle, now: datetime, outcome: CheckOutcome, *, changed: bool = False
+        self,
+        article: TrackedArticle,
+        now: datetime,
+        outcome: CheckOutcome,
+        *,
+        changed: bool = False,
     ) -> ScheduleState:
         failed = outcome in (CheckOutcome.ERROR, CheckOutcome.GONE)
-        return ScheduleState(
-            first_seen_at=article.first_seen_at,
+        first = article.version_count == 0  # the first version is not a change
+        return replace(
+            self.learning.state(article, now),
             last_change_at=now if changed else article.last_change_at,
             last_checked_at=now,
             last_outcome=outcome,
             consecutive_errors=article.consecutive_errors + 1 if failed else 0,
+            change_count=article.change_count + (1 if changed and not first else 0),
         )
+
+    # ── budget ───────────────────────────────────────────────────────────────────────
+
+    def claim_due(self, now: datetime, *, limit: int, lease: timedelta) -> list[TrackedArticle]:
+        """Lease due checks; within a source's fetch budget the likeliest changes go first."""
+        if not self.learning.budgeted:
+            return self.store.claim_due_articles(now, limit=limit, lease=lease)
+        self.learning.preload()
+        return self.store.claim_due_articles(
+            now,
+            limit=limit,
+            lease=lease,
+            budget=self.learning.budget,
+            rank=lambda due: self.learning.rank(due, now),
+        )
+
+    def flush_stats(self) -> None:
+        """Add what this tracker learned to the shared statistics (at a stop, or periodically)."""
+        self.learning.flush()
 
 
 def _retry_after(exc: CopydeskError) -> timedelta | None:

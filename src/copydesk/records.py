@@ -48,6 +48,7 @@ class Source:
     extract_rules: ExtractRules = field(default_factory=ExtractRules)
     id: int | None = None
     created_at: datetime | None = None
+    max_fetches_per_hour: int | None = None  # config only: this source's check budget
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -64,6 +65,7 @@ class Endpoint:
     consecutive_errors: int = 0
     last_error: str | None = None
     last_polled_at: datetime | None = None
+    last_ok_at: datetime | None = None  # the last poll that gave a listing (200 or 304)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -129,6 +131,14 @@ class TrackedArticle:
     last_modified: str | None = None
     title: str | None = None
     hidden_reason: str | None = None
+    hint_at: datetime | None = None  # a listing or feed said it changed at this time
+    listed_at: datetime | None = None  # the last successful poll that listed it
+    listed_rank: int | None = None  # its place on a front page at that poll (0: top)
+
+    @property
+    def change_count(self) -> int:
+        """Visible changes seen after the first version."""
+        return max(0, self.version_count - 1)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

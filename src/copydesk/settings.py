@@ -77,11 +77,12 @@ class ScheduleSettings:
     growth: float = 0.25  # interval = growth x quiet time, between after_change and max_interval
     error_backoff: timedelta = timedelta(minutes=1)
     max_error_backoff: timedelta = timedelta(hours=6)
-    max_fetches_per_hour: int = 0  # per host; 0 means no budget
+    max_fetches_per_hour: int = 0  # per source; 0 means no budget
     check_yield: float = 0.005  # with source stats: expected chance of a change per check
     retire_below: float = 0.002  # with source stats: retire when fewer changes than this remain
     min_stats_changes: int = 50  # observed changes needed before source stats are trusted
     explore_every: int = 20  # one article in this many keeps the plain back-off (0: none)
+    stats_refresh: timedelta = timedelta(minutes=5)  # how often learned source stats are shared
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -148,7 +149,13 @@ SETTINGS: tuple[SettingInfo, ...] = (
     SettingInfo(
         "schedule.max_error_backoff", "6h", "Longest wait between retries of failing checks."
     ),
-    SettingInfo("schedule.max_fetches_per_hour", 0, "Per-host fetch budget (0: none)."),
+    SettingInfo(
+        "schedule.max_fetches_per_hour",
+        0,
+        "Article checks per source in any hour (0: no budget); when more are due, those most "
+        "likely to find a change go first. `[sources.NAME] max_fetches_per_hour` overrides it "
+        "for one source. Feed, sitemap and front-page polls do not count.",
+    ),
     SettingInfo(
         "schedule.max_interval", "1d", "Longest wait between two checks of an active article."
     ),
@@ -158,11 +165,18 @@ SETTINGS: tuple[SettingInfo, ...] = (
     SettingInfo(
         "schedule.explore_every",
         20,
-        "One article in this many keeps the plain back-off, so late changes stay measured (0: none).",
+        "One article in this many keeps the plain back-off, so late changes stay measured "
+        "(0: none).",
     ),
     SettingInfo("schedule.retire_after", "40d", "Quiet time after which an article is retired."),
     SettingInfo(
         "schedule.retire_below", 0.002, "Learned policy: retire once fewer expected changes remain."
+    ),
+    SettingInfo(
+        "schedule.stats_refresh",
+        "5m",
+        "How often a tracker adds what its checks taught it to the source's shared statistics "
+        "(all workers add up) and reloads them for the policy.",
     ),
     SettingInfo("web.admin_token", "", "Token required by write actions (COPYDESK_ADMIN_TOKEN)."),
     SettingInfo("web.base_url", "", "Public address of the web UI, used in feeds and notices."),
@@ -216,9 +230,18 @@ def _source(name: str, table: Mapping[str, Any]) -> Source:
             extract_rules=ExtractRules(
                 keep=tuple(extract.get("keep", ())), drop=tuple(extract.get("drop", ()))
             ),
+            max_fetches_per_hour=_budget(table.get("max_fetches_per_hour")),
         )
-    except (TypeError, AttributeError) as exc:
+    except (TypeError, AttributeError, ValueError) as exc:
         raise ConfigError(f"bad [sources.{name}] table") from exc
+
+
+def _budget(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or int(value) < 0:
+        raise ValueError(f"not a budget: {value!r}")
+    return int(value)
 
 
 def _env_path(name: str) -> list[str]:

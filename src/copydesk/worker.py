@@ -84,7 +84,14 @@ class Worker:
                 await self._pause(started)
         finally:
             await self._drain()
+            self._share_stats()
         return self.stats
+
+    def _share_stats(self) -> None:
+        try:
+            self.tracker.flush_stats()
+        except CopydeskError as exc:
+            logger.warning("could not share the learned statistics at the stop: %s", exc)
 
     async def _pause(self, started: int) -> None:
         if started and len(self._tasks) < self.concurrency:
@@ -104,7 +111,7 @@ class Worker:
             started += 1
         room = self.concurrency - len(self._tasks)
         if room > 0:
-            for article in self.store.claim_due_articles(now, limit=room, lease=self.lease):
+            for article in self.tracker.claim_due(now, limit=room, lease=self.lease):
                 self._spawn(self._check(article))
                 started += 1
         return started

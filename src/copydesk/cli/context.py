@@ -59,7 +59,9 @@ async def open_tracker(settings: Settings, store: Store) -> AsyncIterator[Tracke
     clock = SystemClock()
     fetcher = Fetcher(settings.fetch, clock=clock)
     try:
-        yield Tracker(store=store, fetcher=fetcher, settings=settings, clock=clock)
+        tracker = Tracker(store=store, fetcher=fetcher, settings=settings, clock=clock)
+        yield tracker
+        tracker.flush_stats()  # a one-off check teaches the source's statistics too
     finally:
         await fetcher.aclose()
 

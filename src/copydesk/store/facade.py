@@ -14,12 +14,16 @@ from copydesk.records import (
     CheckResult,
     Endpoint,
     Source,
+    SourceEditStats,
     TrackedArticle,
     Version,
 )
-from copydesk.store import reads, writes
+from copydesk.store import budget as budgets
+from copydesk.store import learned, listings, reads, writes
 from copydesk.store.blobs import get_blob
+from copydesk.store.budget import Budget, Rank
 from copydesk.store.database import Database
+from copydesk.store.listings import Listing
 
 
 class Store:
@@ -120,16 +124,33 @@ class Store:
     # ---- articles -----------------------------------------------------------------------
 
     def add_articles(
-        self, source: str, candidates: Sequence[Candidate], *, now: datetime
+        self,
+        source: str,
+        candidates: Sequence[Candidate],
+        *,
+        now: datetime,
+        previous_poll: datetime | None = None,
+        ranked: bool = False,
     ) -> list[TrackedArticle]:
         """Track unknown URLs (due now) and return only those; hints pull known ones forward.
 
-        URLs are stored as given: the caller passes canonical ones (copydesk.urls).
+        The candidates are what one poll listed: all are marked listed at `now` (with their
+        place when `ranked`, i.e. a front page). A known article that is back on the listing
+        (listed before, but not at `previous_poll`, that endpoint's last good poll), or that
+        moved up 3 or more places, is hinted and due now, like one whose feed entry was
+        updated. URLs are stored as given: the caller passes canonical ones (copydesk.urls).
         """
+        listing = Listing(previous=previous_poll, ranked=ranked)
         with self._db.write() as conn:
             source_id = writes.active_source_id(conn, source)
-            new_ids = writes.add_articles(self._db, conn, source_id, candidates, now)
+            new_ids = writes.add_articles(self._db, conn, source_id, candidates, now, listing)
             return reads.articles_by_id(conn, new_ids)
+
+    def keep_listed(self, source: str, *, since: datetime, now: datetime) -> int:
+        """A poll answered 304: what the source listed at `since` or later is still listed."""
+        with self._db.write() as conn:
+            source_id = writes.active_source_id(conn, source)
+            return listings.keep_listed(conn, source_id, since, now)
 
     def add_article(self, source: str, url: str, *, now: datetime) -> TrackedArticle:
         """Track one URL (due now); an already known URL returns the existing article."""
@@ -150,12 +171,35 @@ class Store:
             return reads.find_article(conn, url)
 
     def claim_due_articles(
-        self, now: datetime, *, limit: int, lease: timedelta
+        self,
+        now: datetime,
+        *,
+        limit: int,
+        lease: timedelta,
+        budget: Budget | None = None,
+        rank: Rank | None = None,
     ) -> list[TrackedArticle]:
-        """Lease due articles, oldest due first: no other worker checks them before now+lease."""
+        """Lease due articles, oldest due first: no other worker checks them before now+lease.
+
+        With `budget` (source name -> checks per hour, 0: none), a source's checks of the last
+        hour and its leased ones count against it; when more of its articles are due than it
+        has left, `rank` (one source's due articles, best first) chooses; the rest stay due.
+        """
         with self._db.write() as conn:
-            ids = writes.claim_due(self._db, conn, now, limit=limit, lease=lease)
+            if budget is None:
+                ids = writes.claim_due(self._db, conn, now, limit=limit, lease=lease)
+            else:
+                ids = budgets.claim_within_budget(
+                    self._db, conn, now, limit=limit, budget=budget, rank=rank or list
+                )
+                writes.lease_articles(conn, ids, now + lease)
             return reads.articles_by_id(conn, ids)
+
+    def checks_last_hour(self, source: str, *, now: datetime) -> int:
+        """Article checks of a source in the hour before `now`, plus those in flight."""
+        with self._db.read() as conn:
+            source_id = writes.active_source_id(conn, source)
+            return budgets.spent(conn, now, [source_id])[source_id]
 
     def release_leases(self, now: datetime) -> int:
         """Return claimed checks to the queue (a lone tracker restarting after a crash)."""
@@ -235,6 +279,18 @@ class Store:
         """Per active source: name, articles, active, versions, checks, errors, last_check_at."""
         with self._db.read() as conn:
             return reads.stats(conn)
+
+    # ---- what the schedule learns ------------------------------------------------------
+
+    def edit_stats(self, source: str) -> SourceEditStats | None:
+        """The source's learned edit statistics, summed over every worker (None: none yet)."""
+        with self._db.read() as conn:
+            return learned.read_edit_stats(conn, source)
+
+    def add_edit_stats(self, source: str, delta: SourceEditStats, *, now: datetime) -> bool:
+        """Add what one worker observed, element-wise and atomically; False: unknown source."""
+        with self._db.write() as conn:
+            return learned.add_edit_stats(self._db, conn, source, delta, now)
 
     def integrity_ok(self) -> bool:
         return self._db.integrity_ok()

@@ -54,6 +54,7 @@ def endpoint_from_row(row: Any) -> Endpoint:
         consecutive_errors=row.consecutive_errors,
         last_error=row.last_error,
         last_polled_at=row.last_polled_at,
+        last_ok_at=row.last_ok_at,
     )
 
 
@@ -73,6 +74,9 @@ def article_from_row(row: Any) -> TrackedArticle:
         last_modified=row.last_modified,
         title=row.title,
         hidden_reason=row.hidden_reason,
+        hint_at=row.hint_at,
+        listed_at=row.listed_at,
+        listed_rank=row.listed_rank,
     )
 
 

@@ -71,6 +71,7 @@ endpoints = sa.Table(
     sa.Column("last_polled_at", UTCDateTime),
     sa.Column("consecutive_errors", sa.Integer, nullable=False),
     sa.Column("last_error", sa.Text),
+    sa.Column("last_ok_at", UTCDateTime),  # last poll that gave a listing (200 or 304)
 )
 
 articles = sa.Table(
@@ -92,6 +93,21 @@ articles = sa.Table(
     sa.Column("title", sa.Text),
     sa.Column("hint_at", UTCDateTime),
     sa.Column("lease_until", UTCDateTime),
+    sa.Column("listed_at", UTCDateTime),  # last successful poll of a feed/sitemap/page listing it
+    sa.Column("listed_rank", sa.Integer),  # its place on a front page at that poll
+    sa.Index("ix_articles_source_id_listed_at", "source_id", "listed_at"),
+)
+
+# What one source's checks have taught the schedule policy (records.SourceEditStats), summed
+# over every worker: each adds its delta element-wise, in one transaction.
+source_stats = sa.Table(
+    "source_stats",
+    metadata,
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), primary_key=True),
+    sa.Column("edges", sa.JSON, nullable=False),
+    sa.Column("changes", sa.JSON, nullable=False),
+    sa.Column("exposure", sa.JSON, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
 )
 
 blobs = sa.Table(
@@ -139,4 +155,5 @@ checks = sa.Table(
     sa.Column("elapsed", sa.Float, nullable=False),
     sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id")),
     sa.Index("ix_checks_article_id_checked_at", "article_id", "checked_at"),
+    sa.Index("ix_checks_checked_at", "checked_at"),  # the fetch budget counts the last hour
 )

@@ -24,6 +24,7 @@ from copydesk.records import (
 from copydesk.store import reads
 from copydesk.store.blobs import content_hash, encode_paragraphs, put_blob, sha256_hex
 from copydesk.store.database import Database
+from copydesk.store.listings import Listing, mark_listed, newest
 from copydesk.store.schema import articles, checks, endpoints, sources, versions
 
 _CHUNK = 500  # bound on IN (...) lists and multi-row VALUES
@@ -112,7 +113,7 @@ def record_poll(
     if error is not None:
         values.update(consecutive_errors=endpoints.c.consecutive_errors + 1, last_error=error)
     else:
-        values.update(consecutive_errors=0, last_error=None)
+        values.update(consecutive_errors=0, last_error=None, last_ok_at=polled_at)
         # A 304 need not repeat its validators: keep the ones we have rather than lose them.
         values.update(_validators(etag, last_modified))
     done = conn.execute(sa.update(endpoints).where(endpoints.c.id == endpoint_id).values(**values))
@@ -157,14 +158,22 @@ def _new_article_row(source_id: int, url: str, now: datetime) -> dict[str, Any]:
         "version_count": 0,
         "title": None,
         "hint_at": None,
+        "listed_at": None,  # None: never listed (e.g. added by URL)
+        "listed_rank": None,
     }
 
 
 def add_articles(
-    db: Database, conn: Connection, source_id: int, candidates: Sequence[Candidate], now: datetime
+    db: Database,
+    conn: Connection,
+    source_id: int,
+    candidates: Sequence[Candidate],
+    now: datetime,
+    listing: Listing,
 ) -> list[int]:
-    """Insert unknown URLs (due now) and apply hints to known ones; returns the new ids."""
+    """Insert unknown URLs (due now), mark all listed, hint known ones; returns the new ids."""
     merged = list(_merge_candidates(candidates).values())
+    ranks = {c.url: i for i, c in enumerate(merged)} if listing.ranked else {}
     new_ids: list[int] = []
     for start in range(0, len(merged), _CHUNK):
         chunk = merged[start : start + _CHUNK]
@@ -173,23 +182,32 @@ def add_articles(
         ).all()
         known_by_url = {row.url: row for row in known}
         fresh = [c for c in chunk if c.url not in known_by_url]
-        new_ids.extend(_insert_articles(db, conn, source_id, fresh, now))
+        new_ids.extend(_insert_articles(db, conn, source_id, fresh, now, ranks))
         for candidate in chunk:
             row = known_by_url.get(candidate.url)
             if row is not None:
-                _apply_hint(conn, row, candidate.updated_at, now)
+                rank = ranks.get(candidate.url)
+                hint = now if listing.moved(row, rank) else None
+                _apply_hint(conn, row, newest(candidate.updated_at, hint), now)
+        mark_listed(conn, {row.id: ranks.get(row.url) for row in known}, now, listing.ranked)
     return sorted(new_ids)
 
 
 def _insert_articles(
-    db: Database, conn: Connection, source_id: int, fresh: Sequence[Candidate], now: datetime
+    db: Database,
+    conn: Connection,
+    source_id: int,
+    fresh: Sequence[Candidate],
+    now: datetime,
+    ranks: dict[str, int],
 ) -> list[int]:
     if not fresh:
         return []
     rows = []
     for candidate in fresh:
         row = _new_article_row(source_id, candidate.url, now)
-        row.update(title=candidate.title, hint_at=candidate.updated_at)
+        row.update(title=candidate.title, hint_at=candidate.updated_at, listed_at=now)
+        row["listed_rank"] = ranks.get(candidate.url)
         rows.append(row)
     # ON CONFLICT: a concurrent worker may insert the same URL; it is then not new for us.
     statement = db.insert_ignoring_conflicts(articles, rows, keys=["url"])
@@ -197,7 +215,10 @@ def _insert_articles(
 
 
 def _apply_hint(conn: Connection, row: Any, updated_at: datetime | None, now: datetime) -> None:
-    """A feed says the article changed after our last hint: check it now, unless it is leased."""
+    """A listing says the article changed after our last hint: check it now, unless leased.
+
+    This wakes a resting article too (one whose next check is its retirement moment).
+    """
     if row.status != _ACTIVE or updated_at is None:
         return
     if row.hint_at is not None and updated_at <= row.hint_at:
@@ -233,14 +254,18 @@ def claim_due(
         # Concurrent workers skip rows another one is claiming instead of waiting for it.
         query = query.with_for_update(skip_locked=True)
     ids = [int(i) for i in conn.execute(query).scalars()]
+    lease_articles(conn, ids, now + lease)
+    return ids
+
+
+def lease_articles(conn: Connection, ids: Sequence[int], until: datetime) -> None:
+    """Hold claimed articles until `until`: not due to anyone else before then."""
     if ids:
-        until = now + lease
         conn.execute(
             sa.update(articles)
-            .where(articles.c.id.in_(ids))
+            .where(articles.c.id.in_(list(ids)))
             .values(next_check_at=until, lease_until=until)
         )
-    return ids
 
 
 def release_leases(conn: Connection, now: datetime) -> int:
