@@ -143,16 +143,98 @@ _durations = st.floats(min_value=0.5, max_value=86400 * 3).map(lambda s: timedel
     quiet=st.floats(min_value=0, max_value=86400 * 60),
     changes=st.integers(min_value=0, max_value=5),
     hinted=st.booleans(),
+    listed=st.sampled_from([None, True, False]),
+    explorer=st.booleans(),
 )
 def test_next_check_in_future_and_within_max_interval(
-    after: timedelta, cap: timedelta, retire: timedelta, quiet: float, changes: int, hinted: bool
+    after: timedelta,
+    cap: timedelta,
+    retire: timedelta,
+    quiet: float,
+    changes: int,
+    hinted: bool,
+    listed: bool | None,
+    explorer: bool,
 ) -> None:
-    tiny = replace(DEFAULTS, after_change=after, max_interval=cap, retire_after=retire)
-    state = _state(timedelta(seconds=quiet), change_count=changes, hint_at=T0 if hinted else None)
+    tiny = replace(
+        DEFAULTS, after_change=after, max_interval=cap, retire_after=retire, min_stats_changes=1
+    )
+    state = _state(
+        timedelta(seconds=quiet),
+        change_count=changes,
+        hint_at=T0 if hinted else None,
+        listed=listed,
+        explorer=explorer,
+    )
     for stats in (None, _learned_stats().snapshot()):
-        plan = next_check(state, T0, replace(tiny, min_stats_changes=1), source_stats=stats)
+        plan = next_check(state, T0, tiny, source_stats=stats)
         if plan.retired:
             assert plan.next_check_at is None
             continue
         assert plan.next_check_at is not None
-        assert T0 < plan.next_check_at <= T0 + cap
+        assert plan.next_check_at > T0
+        if plan.resting:  # only listed articles rest, and only until their retirement check
+            assert state.listed is not None
+            assert plan.next_check_at == retirement_due_at(state, tiny, source_stats=stats)
+        else:
+            assert plan.next_check_at <= T0 + cap
+
+
+def test_a_listed_article_rests_where_an_unlisted_one_retires() -> None:
+    """Past the learned horizon an unlisted article retires; a listed one waits for a hint."""
+    stats = _learned_stats().snapshot()
+    tuned = replace(DEFAULTS, min_stats_changes=10, check_yield=0.05, retire_below=0.01)
+    quiet = timedelta(hours=6)
+    unlisted = next_check(_state(quiet), T0, tuned, source_stats=stats)
+    assert unlisted == CheckPlan(next_check_at=None, retired=True)
+    for listed in (True, False):
+        state = _state(quiet, listed=listed)
+        plan = next_check(state, T0, tuned, source_stats=stats)
+        retire_at = T0 - quiet + tuned.retire_after
+        assert plan == CheckPlan(next_check_at=retire_at, retired=False, resting=True)
+        assert retirement_due_at(state, tuned, source_stats=stats) == retire_at
+        assert check_text(state, T0, tuned, source_stats=stats) == (
+            f"The next check for changes will be {retire_at.day} {retire_at:%B %Y} at "
+            f"{retire_at:%H:%M} UTC."
+        )
+        # A hint (the front page shows it again) wakes it at once.
+        woken = next_check(
+            replace(state, hint_at=T0, last_checked_at=T0 - quiet), T0, tuned, source_stats=stats
+        )
+        assert woken.resting is False
+        assert woken.next_check_at is not None
+        assert woken.next_check_at - T0 <= timedelta(seconds=1)
+    # At the retirement moment a resting article retires like any other.
+    final = next_check(_state(tuned.retire_after, listed=False), T0, tuned, source_stats=stats)
+    assert final.retired
+
+
+def test_an_explorer_keeps_the_plain_back_off() -> None:
+    """Explorers ignore the learned hazard, so the source keeps measuring late changes."""
+    stats = _learned_stats().snapshot()
+    tuned = replace(DEFAULTS, min_stats_changes=10, check_yield=0.05, retire_below=0.01)
+    state = _state(timedelta(hours=6), explorer=True)
+    assert next_check(state, T0, tuned, source_stats=stats) == next_check(state, T0, tuned)
+    assert next_check(state, T0, tuned, source_stats=stats).next_check_at == T0 + timedelta(
+        minutes=90
+    )
+
+
+def test_a_group_the_source_has_not_seen_borrows_the_source_rate() -> None:
+    """Articles with two changes behave like the source until their own group has evidence."""
+    from copydesk.schedule import hazard
+
+    stats = _learned_stats().snapshot()  # only group 0 has data
+    empty_group = hazard.group_of(2, None)
+    assert sum(stats.exposure[empty_group]) == 0
+    shrunk = hazard.rates(stats, empty_group)
+    own = hazard.rates(stats, 0)
+    first = stats.edges.index(900.0)  # the learned changes sit mid-way through the first half hour
+    assert own[first] > 0
+    assert shrunk[first] == pytest.approx(own[first], rel=0.01)
+    # A group watched for long without a change goes quiet instead.
+    learner = _learned_stats()
+    for _ in range(3000):  # 250 hours of quiet in each early bin outweigh the 24 h prior
+        learner.observe(hazard.group_of(0, False), 0, 3 * 86400, changed=False)
+    quiet_group = hazard.rates(learner.snapshot(), hazard.group_of(0, False))
+    assert quiet_group[first] < own[first] / 10

@@ -126,3 +126,45 @@ def test_corpus_slice_smoke(corpus: Path) -> None:
     assert 0.5 < sniffer.catch_rate <= 1.0
     assert 25 < sniffer.fetches_per_article < 40
     assert fixed.fetches_per_article == pytest.approx(241.0, abs=0.5)
+
+
+def test_a_hint_wakes_an_article_the_policy_stopped_checking() -> None:
+    # NewsSniffer-like policy that stops after the discovery check; the front page shows the
+    # article again at 2 days, when its headline changed.
+    class Once(Fixed):
+        def next_check(self, obs: Observed, now: float) -> float | None:
+            return None
+
+    chain = _chain("k", (0, "A"), (2 * DAY, "B"))
+    signals = [[(0.0, True, False), (DAY, False, False), (2 * DAY, True, True)]]
+    quiet = replay([chain], Once(), horizon_days=30)
+    woken = replay([chain], Once(), horizon_days=30, signals=signals)
+    assert (quiet.caught, quiet.fetches) == (0, 1)
+    assert (woken.caught, woken.fetches) == (1, 2)
+    assert woken.delays == [0.0]
+
+
+def test_changes_a_hint_caught_do_not_teach_the_hazard() -> None:
+    """Scheduled checks need the hazard of changes no hint announces; hinted ones are free."""
+    chains = [_chain(str(i), (i * MIN, "A"), (i * MIN + 2 * DAY, "B")) for i in range(30)]
+    signals = [[(c.discovered, True, False), (c.times[1], True, True)] for c in chains]
+    policy = CopydeskPolicy(ScheduleSettings(), refresh=0.0)
+    score = replay(chains, policy, horizon_days=3, signals=signals)
+    assert score.caught == score.changes == 30
+    assert policy.stats is not None
+    assert sum(sum(row) for row in policy.stats.changes) == 0
+    assert sum(sum(row) for row in policy.stats.exposure) > 0
+    unhinted = CopydeskPolicy(ScheduleSettings(), refresh=0.0)
+    replay(chains, unhinted, horizon_days=3, signals=[s[:1] for s in signals])
+    assert unhinted.stats is not None
+    assert sum(sum(row) for row in unhinted.stats.changes) > 0
+
+
+def test_explorers_are_a_stable_share() -> None:
+    from copydesk.schedule.replay import is_explorer
+
+    keys = [f"/news/article-{i}" for i in range(4000)]
+    share = sum(is_explorer(k, 20) for k in keys) / len(keys)
+    assert 0.035 < share < 0.065
+    assert [is_explorer(k, 20) for k in keys[:50]] == [is_explorer(k, 20) for k in keys[:50]]
+    assert not any(is_explorer(k, 0) for k in keys)

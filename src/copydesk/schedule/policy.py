@@ -26,10 +26,15 @@ _SOON = timedelta(seconds=1)
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CheckPlan:
-    """The decision after a check: when to look again, or that the article is retired."""
+    """The decision after a check: when to look again, or that the article is retired.
+
+    A resting article has no scheduled checks left that pay off, but a feed or front page still
+    lists it or did: its next check is the one at its retirement moment, unless a hint comes first.
+    """
 
     next_check_at: datetime | None  # None when retired
     retired: bool
+    resting: bool = False
 
 
 def _quiet_since(state: ScheduleState) -> datetime:
@@ -119,16 +124,14 @@ def next_check(
     if now >= retire_at:
         return CheckPlan(next_check_at=None, retired=True)
     rest = _learned_rest(state, settings, source_stats)
-    if rest is not None and now >= rest:
-        # Resting: only a listing's hint, or the last check at retirement, looks again.
-        due = retire_at
-    else:
-        due = now + _quiet_interval(state, now, settings, source_stats)
+    resting = rest is not None and now >= rest
+    # Resting: only a listing's hint, or the last check at retirement, looks again.
+    due = retire_at if resting else now + _quiet_interval(state, now, settings, source_stats)
     if state.hint_at is not None and state.hint_at > (state.last_checked_at or now):
         # A feed, sitemap or front page says the article moved since we last looked.
-        due = now + min(settings.after_change, _SOON)
+        due, resting = now + min(settings.after_change, _SOON), False
     # The last check happens at the retirement moment, so "won't be checked again" is exact.
-    return CheckPlan(next_check_at=min(due, retire_at), retired=False)
+    return CheckPlan(next_check_at=min(due, retire_at), retired=False, resting=resting)
 
 
 def _format_when(moment: datetime) -> str:

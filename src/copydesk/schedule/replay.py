@@ -294,11 +294,14 @@ def replay_budget(
     per_hour: float,
     horizon_days: float = 30,
     step: float = 300.0,
+    rank_every: float = 0.0,
 ) -> Score:
     """Like `replay`, but the whole source gets `per_hour` fetches; due checks go by priority.
 
     The tracker wakes every `step` seconds; discovery checks go first, then the due checks the
-    policy rates most likely to find a change. Unserved checks stay due.
+    policy rates most likely to find a change. Unserved checks stay due. A waiting check's
+    priority is re-rated at most every `rank_every` seconds (0: at every wake-up), which keeps
+    long replays with a large backlog fast.
     """
     horizon = horizon_days * DAY
     score = Score()
@@ -306,8 +309,17 @@ def replay_budget(
     runs: list[_Run] = []
     queue: list[tuple[float, int]] = []  # (due, run index)
     pending: list[int] = []
+    rated: dict[int, tuple[float, float]] = {}  # run index -> (rated at, priority)
     tokens, cursor = 0.0, 0
     now = chains[order[0]].discovered if order else 0.0
+
+    def priority(i: int) -> float:
+        at, value = rated.get(i, (-math.inf, 0.0))
+        if now - at >= rank_every:
+            value = policy.priority(runs[i].obs, now)
+            rated[i] = (now, value)
+        return value
+
     while cursor < len(order) or queue or pending:
         tokens = min(tokens + per_hour * step / 3600, max(1.0, per_hour * step / 3600))
         while cursor < len(order) and chains[order[cursor]].discovered <= now:
@@ -318,11 +330,13 @@ def replay_budget(
             _schedule(run, len(runs) - 1, policy, run.obs.discovered, queue)
             cursor += 1
         while queue and queue[0][0] <= now:
-            pending.append(heapq.heappop(queue)[1])
+            i = heapq.heappop(queue)[1]
+            rated.pop(i, None)
+            pending.append(i)
         pending = [i for i in pending if runs[i].end >= now]
         if tokens >= 1 and pending:
             take = int(tokens)
-            pending.sort(key=lambda i: policy.priority(runs[i].obs, now), reverse=True)
+            pending.sort(key=priority, reverse=True)
             for i in pending[:take]:
                 _check(runs[i], now, policy)
                 _schedule(runs[i], i, policy, now, queue)
@@ -389,6 +403,11 @@ class CopydeskPolicy:
         if now - self._stats_at >= self._refresh:
             self._stats = self._learner.snapshot()
             self._stats_at = now
+
+    @property
+    def stats(self) -> SourceEditStats | None:
+        """The statistics the policy currently plans with."""
+        return self._stats
 
     def next_check(self, obs: Observed, now: float) -> float | None:
         plan = next_check(self._state(obs), _utc(now), self._settings, source_stats=self._stats)
