@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import html
 
 from copydesk.extract.locate import drop_off_core, locate
+from copydesk.extract.related import PageAddress
 
 _PROSE = tuple(
     f"Paragraph {n} of the report says the council will vote on the harbour plan next week, "
@@ -49,6 +50,9 @@ def test_links_inside_the_core_are_kept() -> None:
     tree = html.document_fromstring(f"<html><body><article>{body}{linked}</article></body></html>")
     paragraphs = (*_PROSE, "Read the full harbour plan")
     assert drop_off_core(tree, paragraphs) == paragraphs
+    # With the page's address known too: "/plan" is a page of the site, not another story.
+    page = PageAddress.of("https://ledger.example/news/2024/05/harbour-plan-vote")
+    assert drop_off_core(tree, paragraphs, page=page) == paragraphs
 
 
 def test_stray_prose_footer_does_not_widen_the_core() -> None:

@@ -12,7 +12,7 @@ from copydesk.extract.rules import apply_drop, apply_keep, rules_fingerprint
 from copydesk.records import Article, ExtractRules
 
 # Bump whenever extraction output can change: the tracker re-extracts stored HTML on a new id.
-_COPYDESK_REVISION = 6
+_COPYDESK_REVISION = 7
 EXTRACTOR_ID = f"trafilatura {trafilatura.__version__}+copydesk {_COPYDESK_REVISION}"
 _NO_RULES = ExtractRules()
 
@@ -38,7 +38,12 @@ def _extract(data: str | bytes, *, url: str, rules: ExtractRules) -> Article:
     strip_code(tree)
     apply_drop(tree, rules)
     kept = apply_keep(tree, rules)
-    paragraphs = body_paragraphs(kept if kept is not None else tree, url=url, title=meta.title)
+    paragraphs = body_paragraphs(
+        kept if kept is not None else tree,
+        url=url,
+        title=meta.title,
+        canonical=meta.canonical_url,
+    )
     if not paragraphs:
         raise ExtractError("no article text found")
     fingerprint = rules_fingerprint(rules)

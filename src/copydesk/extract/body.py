@@ -12,6 +12,7 @@ from copydesk.extract.boilerplate import drop_boilerplate
 from copydesk.extract.chunks import add_chunks
 from copydesk.extract.locate import filter_off_core
 from copydesk.extract.normalize import split_paragraphs
+from copydesk.extract.related import PageAddress
 
 # Blocks of trafilatura's output format whose children are paragraphs of their own.
 _CONTAINERS = frozenset({"list", "table", "div", "quote"})
@@ -88,14 +89,21 @@ def _blocks(body: etree._Element) -> list[str]:
     return blocks
 
 
-def body_paragraphs(tree: HtmlElement, *, url: str, title: str) -> tuple[str, ...]:
-    """Normalised article paragraphs, without promo lines or a repeated headline."""
+def body_paragraphs(
+    tree: HtmlElement, *, url: str, title: str, canonical: str | None = None
+) -> tuple[str, ...]:
+    """Normalised article paragraphs, without promo lines, related-story links or the headline.
+
+    `canonical` is the page's declared URL: it locates the page when `url` does not (a page
+    saved to disk and compared without its address).
+    """
     document = _run_trafilatura(tree, url=url)
     if document is None or document.body is None:
         return ()
     found = split_paragraphs("\n".join(_blocks(document.body)))
-    paragraphs, core = filter_off_core(tree, found)
-    paragraphs = add_chunks(tree, core, paragraphs)
+    page = PageAddress.of(canonical, url)
+    paragraphs, core = filter_off_core(tree, found, page=page)
+    paragraphs = add_chunks(tree, core, paragraphs, page=page)
     paragraphs = drop_boilerplate(paragraphs)
     return _drop_repeated_title(paragraphs, title)
 

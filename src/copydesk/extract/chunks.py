@@ -14,6 +14,7 @@ from lxml.html import HtmlElement
 from copydesk.extract.actions import action_lines, chrome_labels, content_area
 from copydesk.extract.locate import is_end_marker, is_furniture
 from copydesk.extract.normalize import normalize_text
+from copydesk.extract.related import PageAddress, is_related_link
 
 # Elements read as one paragraph each inside a recovered chunk.
 _BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "pre", "dd"})
@@ -96,8 +97,8 @@ def _article_blocks(chunk: etree._Element) -> list[etree._Element]:
     return blocks
 
 
-def _chunk_paragraphs(chunk: etree._Element) -> list[str]:
-    """The chunk's paragraphs, or none when it does not read like article prose."""
+def _chunk_paragraphs(chunk: etree._Element, page: PageAddress | None) -> list[str]:
+    """The chunk's paragraphs (bar related-story links), or none when it is not article prose."""
     blocks = _article_blocks(chunk)
     texts = [normalize_text(node.text_content()) for node in blocks]
     total = sum(len(text) for text in texts)
@@ -106,11 +107,19 @@ def _chunk_paragraphs(chunk: etree._Element) -> list[str]:
         return []
     if sum(_link_chars(node) for node in blocks) > _MAX_LINK_SHARE * total:
         return []
-    return [text for text in texts if text]
+    return [
+        text
+        for node, text in zip(blocks, texts, strict=True)
+        if text and (page is None or not is_related_link(node, text, page=page))
+    ]
 
 
 def add_chunks(
-    tree: HtmlElement, core: etree._Element | None, paragraphs: tuple[str, ...]
+    tree: HtmlElement,
+    core: etree._Element | None,
+    paragraphs: tuple[str, ...],
+    *,
+    page: PageAddress | None = None,
 ) -> tuple[str, ...]:
     """The paragraphs plus those of the core's sibling chunks that the output lacks.
 
@@ -126,7 +135,7 @@ def add_chunks(
     extra = [(line, True) for line in action_lines(core) if line not in seen]
     for chunk in chunks:
         texts: list[tuple[str, bool]] = []
-        for text in _chunk_paragraphs(chunk):
+        for text in _chunk_paragraphs(chunk, page):
             if text not in seen:
                 seen.add(text)
                 texts.append((text, False))

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.html import HtmlElement
 
+from copydesk.extract.related import PageAddress, is_related_link
+
 _SPACE = re.compile(r"\s+")
 # Characters of a paragraph used to find it; long enough to be unique on a page.
 _KEY_CHARS = 60
@@ -135,6 +137,8 @@ _PROSE_WORDS = 25
 _CORE_SHARE = 0.6
 _LINKED = 0.5
 _LINKED_TAIL = 0.3
+# A related-story line is link text but for wrapping punctuation ("(Read: …)").
+_RELATED_LINKED = 0.9
 # Outside the core, a line this short is a menu entry, tag or label, not article text.
 _STRAY_WORDS = 2
 
@@ -231,13 +235,31 @@ def _furniture(
     return index > page.last_prose and spot.link_share > _LINKED_TAIL
 
 
-def drop_off_core(tree: HtmlElement, paragraphs: tuple[str, ...]) -> tuple[str, ...]:
+def drop_off_core(
+    tree: HtmlElement, paragraphs: tuple[str, ...], *, page: PageAddress | None = None
+) -> tuple[str, ...]:
     """The paragraphs that survive `filter_off_core`."""
-    return filter_off_core(tree, paragraphs)[0]
+    return filter_off_core(tree, paragraphs, page=page)[0]
+
+
+def _drop_related(
+    paragraphs: tuple[str, ...], located: list[Located | None], page: PageAddress | None
+) -> tuple[tuple[str, ...], list[Located | None]]:
+    """Without the lines that are one headline link to another story (see `related`)."""
+    if page is None:
+        return paragraphs, located
+    kept = [
+        (text, spot)
+        for text, spot in zip(paragraphs, located, strict=True)
+        if spot is None
+        or spot.link_share < _RELATED_LINKED
+        or not is_related_link(spot.element, text, page=page)
+    ]
+    return tuple(text for text, _ in kept), [spot for _, spot in kept]
 
 
 def filter_off_core(
-    tree: HtmlElement, paragraphs: tuple[str, ...]
+    tree: HtmlElement, paragraphs: tuple[str, ...], *, page: PageAddress | None = None
 ) -> tuple[tuple[str, ...], etree._Element | None]:
     """Drop paragraphs that sit outside the article's core container and look like furniture.
 
@@ -246,20 +268,22 @@ def filter_off_core(
     in the page header, a linked line after the last prose paragraph, or anything after a
     section label ("Top stories") that follows the article. Also returns the core (None when
     no container holds most prose), so that a split article's other parts can be found.
+    When the page's address is known, a line that is one headline link to another story of
+    the site goes too, wherever it sits (`related.is_related_link`).
     """
-    located = locate(tree, paragraphs)
+    paragraphs, located = _drop_related(paragraphs, locate(tree, paragraphs), page)
     chains = [_chain(spot.element) if spot else None for spot in located]
-    page = _layout(paragraphs, chains)
-    if page is None:
+    layout = _layout(paragraphs, chains)
+    if layout is None:
         return paragraphs, None
     kept = []
     ended = False
     for index, (text, spot, chain) in enumerate(zip(paragraphs, located, chains, strict=True)):
-        if spot is None or chain is None or page.core in chain:
+        if spot is None or chain is None or layout.core in chain:
             kept.append(text)
             continue
-        ended = ended or (index > page.core_end and _END_MARKER.match(text) is not None)
-        own = [node for node in chain if node not in page.above_core]
-        if not ended and not _furniture(index, text, spot, own, page):
+        ended = ended or (index > layout.core_end and _END_MARKER.match(text) is not None)
+        own = [node for node in chain if node not in layout.above_core]
+        if not ended and not _furniture(index, text, spot, own, layout):
             kept.append(text)
-    return tuple(kept), page.core
+    return tuple(kept), layout.core
