@@ -15,7 +15,7 @@ from datetime import datetime
 from copydesk.clock import Clock
 from copydesk.errors import CopydeskError
 from copydesk.records import CheckOutcome, ScheduleState, SourceEditStats, TrackedArticle
-from copydesk.schedule import HazardLearner, rank_due
+from copydesk.schedule import HazardLearner, is_explorer, rank_due
 from copydesk.schedule.hazard import group_of
 from copydesk.settings import Settings
 from copydesk.store import Store
@@ -59,8 +59,7 @@ class SourceLearning:
         return article.listed_at >= at - _LISTED_POLLS * self._settings.schedule.feed_interval
 
     def explorer(self, article: TrackedArticle) -> bool:
-        every = self._settings.schedule.explore_every
-        return every > 0 and article.id % every == 0
+        return is_explorer(article.url, self._settings.schedule.explore_every)
 
     def state(self, article: TrackedArticle, now: datetime) -> ScheduleState:
         """The article as it stands at `now`, before any check (what the ranking scores)."""
@@ -91,13 +90,13 @@ class SourceLearning:
             return
         last_change = article.last_change_at or article.first_seen_at
         group = group_of(article.change_count, self.listed(article, since))
-        hinted = article.hint_at is not None and article.hint_at > since
         learner = self._pending.setdefault(article.source, HazardLearner())
-        learner.observe(
+        learner.observe_check(
             group,
             max(0.0, (since - last_change).total_seconds()),
             max(0.0, (now - last_change).total_seconds()),
-            changed and not hinted,
+            changed=changed,
+            hinted=article.hint_at is not None and article.hint_at > since,
         )
 
     def _previous_look(self, article: TrackedArticle) -> datetime | None:

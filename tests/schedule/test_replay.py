@@ -161,7 +161,7 @@ def test_changes_a_hint_caught_do_not_teach_the_hazard() -> None:
 
 
 def test_explorers_are_a_stable_share() -> None:
-    from copydesk.schedule.replay import is_explorer
+    from copydesk.schedule import is_explorer
 
     keys = [f"/news/article-{i}" for i in range(4000)]
     share = sum(is_explorer(k, 20) for k in keys) / len(keys)

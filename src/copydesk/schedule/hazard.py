@@ -127,6 +127,16 @@ class HazardLearner:
             index = max(0, bisect_right(self._edges, end) - 1)
             self._changes[group][index] += 1.0
 
+    def observe_check(
+        self, group: int, quiet_from: float, quiet_to: float, *, changed: bool, hinted: bool
+    ) -> None:
+        """Record a check; a change found by a check a hint pulled forward is the hint's catch.
+
+        Scheduled checks need only the hazard of changes that come without a hint, so such a
+        change is learned as quiet time (else every reappearance would look like a late change).
+        """
+        self.observe(group, quiet_from, quiet_to, changed and not hinted)
+
     def _expose(self, group: int, low: float, high: float) -> None:
         i = max(0, bisect_right(self._edges, low) - 1)
         row = self._exposure[group]

@@ -11,6 +11,7 @@ budget ranking use the same rule, so "won't be checked again" is never wrong.
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -35,6 +36,11 @@ class CheckPlan:
     next_check_at: datetime | None  # None when retired
     retired: bool
     resting: bool = False
+
+
+def is_explorer(key: str, every: int) -> bool:
+    """Whether the article at `key` (its URL) keeps the plain back-off; stable, spread evenly."""
+    return every > 0 and zlib.crc32(key.encode()) % every == 0
 
 
 def _quiet_since(state: ScheduleState) -> datetime:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import zlib
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from typing import Protocol
 
 from copydesk.records import CheckOutcome, ScheduleState, SourceEditStats
 from copydesk.schedule.hazard import HazardLearner, group_of
-from copydesk.schedule.policy import change_chance, next_check
+from copydesk.schedule.policy import change_chance, is_explorer, next_check
 from copydesk.settings import ScheduleSettings
 
 DAY = 86400.0
@@ -354,11 +353,6 @@ def _schedule(
         heapq.heappush(queue, (max(due, now + 1.0), index))
 
 
-def is_explorer(key: str, every: int) -> bool:
-    """Whether `key` is one of the articles kept on the plain back-off (stable, spread evenly)."""
-    return every > 0 and zlib.crc32(key.encode()) % every == 0
-
-
 class CopydeskPolicy:
     """Drives the real `next_check` in the replay, learning the source's hazard online.
 
@@ -392,11 +386,12 @@ class CopydeskPolicy:
         previous = self._previous.get(id(obs))
         if previous is not None:
             checked, change_at, group = previous
-            # A change found by a check a hint pulled forward is the hint's catch: the scheduled
-            # checks need only the hazard of changes that come without one.
-            hinted = obs.hint_at is not None and obs.hint_at > checked
-            self._learner.observe(
-                group, checked - change_at, now - change_at, changed and not hinted
+            self._learner.observe_check(
+                group,
+                checked - change_at,
+                now - change_at,
+                changed=changed,
+                hinted=obs.hint_at is not None and obs.hint_at > checked,
             )
         group = group_of(obs.changes_seen, obs.listed)
         self._previous[id(obs)] = (now, obs.last_change, group)
