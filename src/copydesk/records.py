@@ -215,6 +215,44 @@ class SourceEditStats:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Excerpt:
+    """The most significant edit of a change, cut to a few words around it.
+
+    One rule (copydesk.diff.excerpt) chooses it for notifications, diff cards, change-log rows
+    and feed entries, so every place shows the same passage. `spans` are (op, text) pairs with
+    op "equal", "delete" or "insert"; they rebuild the old passage (equal + delete) and the new
+    one (equal + insert). `cut_start`/`cut_end` say text was left out before / after.
+    """
+
+    title_old: str | None = None  # set, with title_new, only when the headline changed
+    title_new: str | None = None
+    spans: tuple[tuple[str, str], ...] = ()
+    paragraph: int | None = None  # 0-based paragraph of the passage (new order; old if deleted)
+    cut_start: bool = False
+    cut_end: bool = False
+
+    @property
+    def headline_changed(self) -> bool:
+        return self.title_old is not None and self.title_old != self.title_new
+
+    @property
+    def before(self) -> str:
+        """The passage as it was ("" when the edit added a whole paragraph)."""
+        return self._side("insert")
+
+    @property
+    def after(self) -> str:
+        """The passage as it is now ("" when the edit removed a whole paragraph)."""
+        return self._side("delete")
+
+    def _side(self, skip: str) -> str:
+        text = " ".join("".join(t for op, t in self.spans if op != skip).split())
+        if not text:
+            return ""
+        return f"{'…' * self.cut_start}{text}{'…' * self.cut_end}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Change:
     """A new visible version of an article, passed to notifiers."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from copydesk.diff.compare import FieldDiff, ParagraphDiff, ParagraphOp, TextDiff, compare
+from copydesk.diff.excerpt import excerpt
 from copydesk.diff.flipflop import Alternation, detect_flipflops
 from copydesk.diff.protocol import Comparable
 from copydesk.diff.render import render_terminal
@@ -35,6 +36,7 @@ __all__ = [
     "classify",
     "compare",
     "detect_flipflops",
+    "excerpt",
     "render_terminal",
     "sentence_edits",
     "split_sentences",
