@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from copydesk.settings import SETTINGS
+from copydesk.settings import SETTINGS, allowed_words
 
 HEADER = """# Settings
 
 Precedence: defaults < `copydesk.toml` (or `--config FILE`) < `COPYDESK_SECTION__KEY` environment
 variables < command-line options. Durations are written like `500ms`, `2s`, `5m`, `1h`, `40d`.
 Environment values are read as JSON when they parse as JSON (`COPYDESK_FETCH__ALLOW_HOSTS='["127.0.0.1"]'`).
+
+Every value is checked when copydesk starts: a bad one (wrong type, out of range, `nan`, an
+unknown key, a string where a list belongs) stops every command with one line naming the
+setting, the value, where it came from and what is allowed, and exit status 2.
 """
 
 
@@ -21,9 +25,17 @@ def render() -> str:
         if setting.name == "web.admin_token":
             env += "` or `COPYDESK_ADMIN_TOKEN"
         parts.append(
-            f"## {setting.name}\n\n{setting.help} Default: `{setting.default!r}`. "
+            f"## {setting.name}\n\n{setting.help} Allowed: {allowed_words(setting)}. "
+            f"Default: `{setting.default!r}`. "
             f"Environment: `{env}`.\n"
         )
+    parts.append(
+        "## [sources.NAME]\n\nPer-source rules; the name may not contain `/` or control "
+        "characters. Keys: `include` and `exclude` (lists of regular expressions matched against "
+        "article URLs), `max_fetches_per_hour` (this source's budget, 0 or more), and an "
+        "`[sources.NAME.extract]` table with `keep` and `drop` (lists of CSS selectors). "
+        "Any other key is an error.\n"
+    )
     return "\n".join(parts)
 
 

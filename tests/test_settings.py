@@ -95,7 +95,7 @@ def test_env_json_lists_and_plain_lists(tmp_path, monkeypatch):
     assert plain.fetch.allow_hosts == ("127.0.0.1", "localhost")
     token = load_settings(environ={"COPYDESK_ADMIN_TOKEN": "s3cret", "COPYDESK_DB": "x.db"})
     assert token.web.admin_token == "s3cret"
-    assert token.db == "x.db"
+    assert token.db == "sqlite:///x.db"  # a file path names a SQLite database
 
 
 @pytest.mark.parametrize(

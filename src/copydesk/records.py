@@ -30,6 +30,27 @@ class ArticleStatus(StrEnum):
     HIDDEN = "hidden"
 
 
+SOURCE_NAME_RULE = (
+    "1 to 100 characters, no '/', '\\', control characters or surrounding spaces, not '.' or '..'"
+)
+
+
+def source_name_problem(name: str) -> str | None:
+    """Why `name` cannot name a source (it appears in URL paths and file names), or None."""
+    if not isinstance(name, str) or not 1 <= len(name) <= 100:
+        return SOURCE_NAME_RULE
+    if name != name.strip() or name in {".", ".."} or "/" in name or "\\" in name:
+        return SOURCE_NAME_RULE
+    if any(_unsafe_char(c) for c in name):
+        return SOURCE_NAME_RULE
+    return None
+
+
+def _unsafe_char(char: str) -> bool:
+    code = ord(char)
+    return code < 0x20 or 0x7F <= code < 0xA0 or 0xD800 <= code < 0xE000
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExtractRules:
     """Per-source CSS selectors applied on top of the generic extractor."""

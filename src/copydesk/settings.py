@@ -1,39 +1,60 @@
 """Frozen settings and the SETTINGS registry: defaults < TOML file < COPYDESK_* env < CLI.
 
-Keep SETTINGS sorted by section and documented in docs/settings.md (tests/test_docs.py checks).
+Every value is validated when loaded: its type comes from the dataclass field, its range from
+the setting's `allowed` rule in SETTINGS. A bad value is one ConfigError line naming the key,
+the value, where it came from and what is allowed (the CLI exits 2 on it, before starting).
+
+Adding a setting: a field on its section's dataclass and one SettingInfo entry (keep SETTINGS
+sorted by section; docs/settings.md is generated from it by scripts/settings_doc.py and
+checked by tests/test_docs.py). Adding a section: its dataclass in `SECTIONS` and a field of
+that name on Settings. A top-level array of tables (`[[notify]]`) or other free-form table:
+a parser in `TABLES` that turns the TOML value into the Settings field's value, raising
+`SettingError` for a bad one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from copydesk.errors import ConfigError
-from copydesk.records import ExtractRules, Source
+from copydesk.records import ExtractRules, Source, source_name_problem
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
+_DURATION = re.compile(r"^\s*(\d{1,15}(?:\.\d{1,9})?)\s*(ms|s|m|h|d|w)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
+MAX_DURATION = timedelta(days=36500)  # a century: far beyond any schedule, far from overflow
+_MAX_INT = 2**53
+DURATION_FORM = "a duration like 500ms, 2s, 5m, 1h or 40d"
 
 
 def parse_duration(value: str | float | timedelta) -> timedelta:
-    """Parse `500ms`, `2s`, `5m`, `1h`, `40d` (a bare number means seconds)."""
+    """Parse `500ms`, `2s`, `5m`, `1h`, `40d` (a bare number means seconds), up to a century."""
     if isinstance(value, timedelta):
         return value
     if isinstance(value, bool):
         raise ConfigError(f"not a duration: {value!r}")
     if isinstance(value, int | float):
-        return timedelta(seconds=float(value))
-    match = _DURATION.match(str(value))
-    if not match:
-        raise ConfigError(f"not a duration: {value!r} (write it like 500ms, 2s, 5m, 1h, 40d)")
-    return timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+        seconds = float(value)
+    else:
+        match = _DURATION.match(str(value))
+        if not match:
+            raise ConfigError(
+                f"not a duration: {_shown(value)} (write it like 500ms, 2s, 5m, 1h, 40d)"
+            )
+        seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    if not math.isfinite(seconds) or seconds < 0 or seconds > MAX_DURATION.total_seconds():
+        raise ConfigError(f"not a duration from 0 to {MAX_DURATION.days}d: {_shown(value)}")
+    return timedelta(seconds=seconds)
 
 
 def format_duration(delta: timedelta) -> str:
@@ -103,51 +124,119 @@ class Settings:
         return next((s for s in self.sources if s.name == name), None)
 
 
+# ── what a value may be ─────────────────────────────────────────────────────────────────────
+
+
+class SettingError(ValueError):
+    """A value is not allowed; the message says what is (the loader adds key and value)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Allowed:
+    """A range rule on a number or duration (in seconds), with its wording for errors."""
+
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False  # low itself is not allowed
+    words: str = ""
+
+    def check(self, value: Any) -> None:
+        number = value.total_seconds() if isinstance(value, timedelta) else value
+        if not isinstance(number, int | float):
+            return
+        too_low = self.low is not None and (
+            number < self.low or (self.low_open and number == self.low)
+        )
+        if too_low or (self.high is not None and number > self.high):
+            raise SettingError(self.words)
+
+
+ANY = Allowed()
+POSITIVE = Allowed(0, low_open=True, words="more than 0")
+AT_LEAST_1 = Allowed(1, words="at least 1")
+NON_NEGATIVE = Allowed(0, words="0 or more")
+FRACTION = Allowed(0, 1, words="from 0 to 1")
+PROBABILITY = Allowed(0, 1, low_open=True, words="more than 0 and at most 1")
+
+
+def at_least(low: float, words: str) -> Allowed:
+    return Allowed(low, words=words)
+
+
 @dataclass(frozen=True, slots=True)
 class SettingInfo:
     name: str
     default: Any
     help: str
+    allowed: Allowed = ANY
 
 
 SETTINGS: tuple[SettingInfo, ...] = (
-    SettingInfo("db", "sqlite:///copydesk.db", "Database URL (SQLite or postgresql+psycopg://…)."),
+    SettingInfo(
+        "db",
+        "sqlite:///copydesk.db",
+        "Database URL (sqlite:///FILE or postgresql+psycopg://…); a plain file path names a "
+        "SQLite file. Every command takes the same forms (`--db`, `COPYDESK_DB`).",
+    ),
     SettingInfo("fetch.allow_hosts", (), "Hosts exempt from the private-address (SSRF) guard."),
-    SettingInfo("fetch.concurrency", 16, "Fetches in flight at once, across all hosts."),
+    SettingInfo(
+        "fetch.concurrency", 16, "Fetches in flight at once, across all hosts.", AT_LEAST_1
+    ),
     SettingInfo(
         "fetch.confirm_changes",
         True,
         "Re-read a page that seems to have changed (and a new page) before recording a version, "
         "so text that changes on every request is never taken for an edit.",
     ),
-    SettingInfo("fetch.connect_timeout", "10s", "Time allowed to open a connection."),
-    SettingInfo("fetch.max_body_bytes", 10 * 1024 * 1024, "Cap on decompressed body size."),
-    SettingInfo("fetch.max_redirects", 5, "Redirects followed before giving up."),
+    SettingInfo("fetch.connect_timeout", "10s", "Time allowed to open a connection.", POSITIVE),
+    SettingInfo(
+        "fetch.max_body_bytes",
+        10 * 1024 * 1024,
+        "Cap on decompressed body size.",
+        at_least(1024, "at least 1024"),
+    ),
+    SettingInfo("fetch.max_redirects", 5, "Redirects followed before giving up.", AT_LEAST_1),
     SettingInfo(
         "fetch.max_retry_after",
         "1h",
         "Longest Retry-After honoured: after a 429 (or a 503 with Retry-After) the article, or "
         "feed, is not fetched again before the wait the server asked for, up to this cap; after "
-        "a 429 no new fetch goes to that host until the wait is over.",
+        "a 429 no new fetch goes to that host until the wait is over. A Retry-After too long "
+        "to read (thousands of digits) counts as this cap.",
+        POSITIVE,
     ),
-    SettingInfo("fetch.per_host_concurrency", 2, "Fetches in flight at once per host."),
-    SettingInfo("fetch.per_host_delay", "1s", "Minimum time between two requests to one host."),
+    SettingInfo("fetch.per_host_concurrency", 2, "Fetches in flight at once per host.", AT_LEAST_1),
+    SettingInfo(
+        "fetch.per_host_delay", "1s", "Minimum time between two requests to one host.", ANY
+    ),
     SettingInfo("fetch.respect_robots", True, "Honour robots.txt."),
-    SettingInfo("fetch.total_timeout", "30s", "Time allowed for a whole fetch."),
+    SettingInfo("fetch.total_timeout", "30s", "Time allowed for a whole fetch.", POSITIVE),
     SettingInfo("fetch.user_agent_contact", "", "Contact URL named in the User-Agent."),
-    SettingInfo("schedule.after_change", "5m", "First re-check after a change."),
+    SettingInfo("schedule.after_change", "5m", "First re-check after a change.", POSITIVE),
     SettingInfo(
         "schedule.check_yield",
         0.005,
         "Learned policy: expected chance that one check finds a change.",
+        PROBABILITY,
     ),
-    SettingInfo("schedule.error_backoff", "1m", "First retry after a failed check."),
+    SettingInfo("schedule.error_backoff", "1m", "First retry after a failed check.", POSITIVE),
     SettingInfo(
-        "schedule.feed_interval", "5m", "How often feeds, sitemaps and front pages are polled."
+        "schedule.feed_interval",
+        "5m",
+        "How often feeds, sitemaps and front pages are polled.",
+        POSITIVE,
     ),
-    SettingInfo("schedule.growth", 0.25, "Re-check interval as a fraction of the quiet time."),
     SettingInfo(
-        "schedule.max_error_backoff", "6h", "Longest wait between retries of failing checks."
+        "schedule.growth",
+        0.25,
+        "Re-check interval as a fraction of the quiet time.",
+        Allowed(0, 100, low_open=True, words="more than 0 and at most 100"),
+    ),
+    SettingInfo(
+        "schedule.max_error_backoff",
+        "6h",
+        "Longest wait between retries of failing checks.",
+        POSITIVE,
     ),
     SettingInfo(
         "schedule.max_fetches_per_hour",
@@ -155,93 +244,315 @@ SETTINGS: tuple[SettingInfo, ...] = (
         "Article checks per source in any hour (0: no budget); when more are due, those most "
         "likely to find a change go first. `[sources.NAME] max_fetches_per_hour` overrides it "
         "for one source. Feed, sitemap and front-page polls do not count.",
+        NON_NEGATIVE,
     ),
     SettingInfo(
-        "schedule.max_interval", "1d", "Longest wait between two checks of an active article."
+        "schedule.max_interval",
+        "1d",
+        "Longest wait between two checks of an active article.",
+        POSITIVE,
     ),
     SettingInfo(
-        "schedule.min_stats_changes", 50, "Observed changes before a source's statistics are used."
+        "schedule.min_stats_changes",
+        50,
+        "Observed changes before a source's statistics are used.",
+        NON_NEGATIVE,
     ),
     SettingInfo(
         "schedule.explore_every",
         20,
         "One article in this many keeps the plain back-off, so late changes stay measured "
         "(0: none).",
+        NON_NEGATIVE,
     ),
-    SettingInfo("schedule.retire_after", "40d", "Quiet time after which an article is retired."),
     SettingInfo(
-        "schedule.retire_below", 0.002, "Learned policy: retire once fewer expected changes remain."
+        "schedule.retire_after", "40d", "Quiet time after which an article is retired.", POSITIVE
+    ),
+    SettingInfo(
+        "schedule.retire_below",
+        0.002,
+        "Learned policy: retire once fewer expected changes remain.",
+        FRACTION,
     ),
     SettingInfo(
         "schedule.stats_refresh",
         "5m",
         "How often a tracker adds what its checks taught it to the source's shared statistics "
         "(all workers add up) and reloads them for the policy.",
+        POSITIVE,
     ),
     SettingInfo("web.admin_token", "", "Token required by write actions (COPYDESK_ADMIN_TOKEN)."),
-    SettingInfo("web.base_url", "", "Public address of the web UI, used in feeds and notices."),
+    SettingInfo(
+        "web.base_url",
+        "",
+        "Public address of the web UI (an http or https URL), used in feeds and notices.",
+    ),
 )
 
-_SECTIONS: dict[str, type[Any]] = {
+SECTIONS: dict[str, type[Any]] = {
     "fetch": FetchSettings,
     "schedule": ScheduleSettings,
     "web": WebSettings,
 }
 
+# Pairs of one section's settings where the second may not be less than the first.
+ORDERED: tuple[tuple[str, str], ...] = (
+    ("schedule.after_change", "schedule.max_interval"),
+    ("schedule.error_backoff", "schedule.max_error_backoff"),
+)
 
-def _coerce(cls: type[Any], key: str, value: Any) -> Any:
-    """Turn a TOML/env value into the field's type, with a clear error."""
-    target = {f.name: f for f in fields(cls)}.get(key)
-    if target is None:
-        raise ConfigError(f"unknown setting: {cls.__name__.removesuffix('Settings').lower()}.{key}")
-    default = getattr(cls(), key)
+_INFO = {info.name: info for info in SETTINGS}
+
+
+# ── turning TOML / environment values into typed values ─────────────────────────────────────
+
+
+def _shown(value: Any) -> str:
+    """A short, printable rendering of a bad value for the one-line error."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        # repr of a huge int is slow, and past Python's digit limit it raises
+        text = f"<an integer of about {int(value.bit_length() * 0.30103)} digits>"
+    elif isinstance(value, timedelta):
+        text = format_duration(value)
+    else:
+        text = repr(value)
+    text = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in {"true", "1", "yes", "on"}:
+        return True
+    if isinstance(value, str) and value.strip().lower() in {"false", "0", "no", "off"}:
+        return False
+    raise SettingError("true or false")
+
+
+def _to_int(value: Any) -> int:
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,18}\s*", value):
+        value = int(value)
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or abs(value) > _MAX_INT:
+        raise SettingError(f"a whole number up to {_MAX_INT}")
+    return value
+
+
+def _to_float(value: Any) -> float:
+    if isinstance(value, str) and len(value) <= 40:
+        with contextlib.suppress(ValueError):
+            value = float(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise SettingError("a number")
     try:
-        if isinstance(default, timedelta):
-            return parse_duration(value)
-        if isinstance(default, bool):
-            if isinstance(value, str):
-                return value.strip().lower() in {"1", "true", "yes", "on"}
-            return bool(value)
-        if isinstance(default, tuple):
-            if isinstance(value, str):
-                value = [v.strip() for v in value.split(",") if v.strip()]
-            return tuple(str(v) for v in value)
-        if isinstance(default, int):
-            return int(value)
-        if isinstance(default, float):
-            return float(value)
-        return str(value)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"bad value for {key}: {value!r}") from exc
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise SettingError("a finite number")
+    return number
 
 
-def _section(cls: type[Any], values: Mapping[str, Any], base: Any) -> Any:
-    updates = {key: _coerce(cls, key, value) for key, value in values.items()}
-    return replace(base, **updates)
-
-
-def _source(name: str, table: Mapping[str, Any]) -> Source:
-    extract = table.get("extract", {})
+def _to_duration(value: Any) -> timedelta:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _MAX_INT:
+        raise SettingError(f"{DURATION_FORM}, at most {MAX_DURATION.days}d")
     try:
-        return Source(
-            name=name,
-            include=tuple(table.get("include", ())),
-            exclude=tuple(table.get("exclude", ())),
-            extract_rules=ExtractRules(
-                keep=tuple(extract.get("keep", ())), drop=tuple(extract.get("drop", ()))
-            ),
-            max_fetches_per_hour=_budget(table.get("max_fetches_per_hour")),
-        )
-    except (TypeError, AttributeError, ValueError) as exc:
-        raise ConfigError(f"bad [sources.{name}] table") from exc
+        return parse_duration(value)
+    except (ConfigError, OverflowError, ValueError, TypeError):
+        raise SettingError(f"{DURATION_FORM}, at most {MAX_DURATION.days}d") from None
 
 
-def _budget(value: Any) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or int(value) < 0:
-        raise ValueError(f"not a budget: {value!r}")
-    return int(value)
+def _to_strings(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise SettingError('a list of strings, like ["a", "b"]')
+    return tuple(value)
+
+
+def _to_str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise SettingError("a string")
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+        raise SettingError("a string without control characters")
+    return value
+
+
+_CONVERTERS: dict[type[Any], Callable[[Any], Any]] = {
+    bool: _to_bool,
+    int: _to_int,
+    float: _to_float,
+    timedelta: _to_duration,
+    tuple: _to_strings,
+    str: _to_str,
+}
+
+
+def _convert(name: str, kind: type[Any], value: Any) -> Any:
+    converted = _CONVERTERS[kind](value)
+    info = _INFO.get(name)
+    if info is not None:
+        info.allowed.check(converted)
+    if name == "web.base_url" and converted:
+        parts = urlsplit(converted)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise SettingError("an absolute http(s) URL such as https://news.example.org/")
+    return converted
+
+
+_KIND_WORDS = {
+    bool: "true or false",
+    int: "a whole number",
+    float: "a number",
+    timedelta: "a duration",
+    tuple: "a list of strings",
+    str: "a string",
+}
+
+
+def allowed_words(info: SettingInfo) -> str:
+    """What a setting accepts, in words (for docs/settings.md)."""
+    section, _, key = info.name.partition(".")
+    cls = SECTIONS.get(section)
+    kind = type(getattr(cls(), key)) if cls is not None and key else str
+    words = _KIND_WORDS.get(kind, "a value")
+    return f"{words}, {info.allowed.words}" if info.allowed.words else words
+
+
+class _Origins:
+    """Where each value came from, so an error can name the file or the variable."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.env: dict[str, str] = {}
+
+    def of(self, name: str) -> str:
+        return self.env.get(name) or self.file
+
+
+def _bad(name: str, value: Any, allowed: str, origins: _Origins) -> ConfigError:
+    return ConfigError(
+        f"invalid setting {name} = {_shown(value)} (in {origins.of(name)}): allowed is {allowed}"
+    )
+
+
+def _section(section: str, cls: type[Any], values: Any, base: Any, origins: _Origins) -> Any:
+    if not isinstance(values, Mapping):
+        raise _bad(section, values, f"a table: [{section}] with key = value lines", origins)
+    known = {f.name: f for f in fields(cls)}
+    updates: dict[str, Any] = {}
+    for key, value in values.items():
+        name = f"{section}.{key}"
+        if key not in known:
+            choices = ", ".join(sorted(known))
+            raise ConfigError(
+                f"unknown setting {name} (in {origins.of(name)}): [{section}] has {choices}"
+            )
+        kind = type(getattr(cls(), key))
+        try:
+            updates[key] = _convert(name, kind, value)
+        except SettingError as exc:
+            raise _bad(name, value, str(exc), origins) from None
+    merged = replace(base, **updates)
+    for low, high in ORDERED:
+        if low.startswith(section + ".") and high.startswith(section + "."):
+            low_value, high_value = (getattr(merged, n.partition(".")[2]) for n in (low, high))
+            if high_value < low_value:
+                raise _bad(high, high_value, f"at least {low} ({_shown(low_value)})", origins)
+    return merged
+
+
+# ── [sources.NAME] ───────────────────────────────────────────────────────────────────────────
+
+
+def _patterns(value: Any) -> tuple[str, ...]:
+    patterns = _to_strings(value)
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except (re.error, RecursionError, OverflowError):
+            raise SettingError(
+                f"a list of valid regular expressions ({pattern!r} is not one)"
+            ) from None
+    return patterns
+
+
+def _selectors(value: Any) -> tuple[str, ...]:
+    from lxml.cssselect import CSSSelector
+
+    selectors = _to_strings(value)
+    for selector in selectors:
+        try:
+            CSSSelector(selector)
+        except Exception:  # cssselect's SelectorError and ExpressionError share no base
+            raise SettingError(f"a list of CSS selectors ({selector!r} is not one)") from None
+    return selectors
+
+
+def _extract_rules(value: Any) -> ExtractRules:
+    if not isinstance(value, Mapping):
+        raise SettingError("a table with keep and drop lists of CSS selectors")
+    unknown = sorted(set(value) - {"keep", "drop"})
+    if unknown:
+        raise SettingError(f"a table with only keep and drop ({unknown[0]!r} is unknown)")
+    return ExtractRules(
+        keep=_selectors(value.get("keep", [])), drop=_selectors(value.get("drop", []))
+    )
+
+
+def _budget(value: Any) -> int:
+    number = _to_int(value)
+    NON_NEGATIVE.check(number)
+    return number
+
+
+# One entry per key allowed in [sources.NAME]: the Source field it fills and its converter.
+SOURCE_KEYS: dict[str, Callable[[Any], Any]] = {
+    "include": _patterns,
+    "exclude": _patterns,
+    "extract": _extract_rules,
+    "max_fetches_per_hour": _budget,
+}
+_SOURCE_FIELDS = {"extract": "extract_rules"}
+
+
+def _source(name: str, table: Any, origins: _Origins) -> Source:
+    where = f"sources.{name}"
+    problem = source_name_problem(name)
+    if problem:
+        raise _bad("a [sources.NAME] table's name", name, f"a name of {problem}", origins)
+    if not isinstance(table, Mapping):
+        raise _bad(where, table, f"a table: [sources.{name}] with {_source_keys()}", origins)
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in SOURCE_KEYS:
+            raise ConfigError(
+                f"unknown setting {where}.{key} (in {origins.file}): [sources.NAME] has "
+                f"{_source_keys()}"
+            )
+        try:
+            values[_SOURCE_FIELDS.get(str(key), str(key))] = SOURCE_KEYS[key](value)
+        except SettingError as exc:
+            raise _bad(f"{where}.{key}", value, str(exc), origins) from None
+    return Source(name=name, **values)
+
+
+def _source_keys() -> str:
+    return ", ".join(SOURCE_KEYS)
+
+
+def _sources(value: Any, origins: _Origins) -> tuple[Source, ...]:
+    if not isinstance(value, Mapping):
+        raise _bad("sources", value, "tables like [sources.NAME]", origins)
+    return tuple(_source(name, table, origins) for name, table in value.items())
+
+
+# Top-level tables beyond the sections: name -> parser of the TOML value into the Settings
+# field of the same name. Raise SettingError (what is allowed) for a bad value.
+TABLES: dict[str, Callable[[Any], Any]] = {}
+
+
+# ── environment ──────────────────────────────────────────────────────────────────────────────
 
 
 def _env_path(name: str) -> list[str]:
@@ -250,29 +561,42 @@ def _env_path(name: str) -> list[str]:
     if "__" in lowered:
         return lowered.split("__")
     section, _, key = lowered.partition("_")
-    return [section, key] if section in _SECTIONS and key else [lowered]
+    return [section, key] if section in SECTIONS and key else [lowered]
 
 
 _IGNORED_ENV = frozenset({"COPYDESK_CORPUS", "COPYDESK_TEST_PG", "COPYDESK_SKIP_PG"})
 
 
-def _env_values(environ: Mapping[str, str]) -> dict[str, Any]:
+def _env_value(section: str, key: str, raw: str) -> Any:
+    """JSON when it parses as JSON; a list setting also takes `a,b,c`."""
+    try:
+        value: Any = json.loads(raw)
+    except ValueError:  # JSONDecodeError, and int() past Python's digit limit
+        value = raw
+    cls = SECTIONS.get(section)
+    default = getattr(cls(), key, None) if cls else None
+    if isinstance(default, tuple) and isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(default, str):
+        return raw  # a token or URL is taken as written, never as JSON
+    return value
+
+
+def _env_values(environ: Mapping[str, str], origins: _Origins) -> dict[str, Any]:
     """COPYDESK_FETCH__ALLOW_HOSTS='["127.0.0.1"]' -> {"fetch": {"allow_hosts": [...]}}."""
     found: dict[str, Any] = {}
     for key, raw in environ.items():
         if not key.startswith("COPYDESK_") or key in _IGNORED_ENV:
             continue
         path = _env_path(key.removeprefix("COPYDESK_"))
-        try:
-            value: Any = json.loads(raw)
-        except json.JSONDecodeError:
-            value = raw
         if path == ["db"]:
             found["db"] = str(raw)
         elif path == ["admin_token"]:
             found.setdefault("web", {})["admin_token"] = str(raw)
-        elif len(path) == 2 and path[0] in _SECTIONS:
-            found.setdefault(path[0], {})[path[1]] = value
+            origins.env["web.admin_token"] = key
+        elif len(path) == 2 and path[0] in SECTIONS:
+            found.setdefault(path[0], {})[path[1]] = _env_value(path[0], path[1], raw)
+            origins.env[".".join(path)] = key
     return found
 
 
@@ -286,23 +610,39 @@ def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def settings_from_mapping(values: Mapping[str, Any]) -> Settings:
-    """Build Settings from a nested mapping shaped like copydesk.toml."""
+# ── loading ──────────────────────────────────────────────────────────────────────────────────
+
+
+def settings_from_mapping(
+    values: Mapping[str, Any], *, _origins: _Origins | None = None
+) -> Settings:
+    """Build Settings from a nested mapping shaped like copydesk.toml, validating every value."""
+    origins = _origins or _Origins("the settings")
     settings = Settings()
     for key in values:
-        if key not in {"db", "sources", *_SECTIONS}:
-            raise ConfigError(f"unknown setting section: {key}")
-    for section, cls in _SECTIONS.items():
+        if key not in {"db", "sources", *SECTIONS, *TABLES}:
+            known = ", ".join(["db", "sources", *SECTIONS, *TABLES])
+            raise ConfigError(
+                f"unknown setting section [{key}] (in {origins.file}): known are {known}"
+            )
+    for section, cls in SECTIONS.items():
         table = values.get(section, {})
-        if not isinstance(table, Mapping):
-            raise ConfigError(f"[{section}] must be a table")
-        settings = replace(settings, **{section: _section(cls, table, getattr(settings, section))})
+        settings = replace(
+            settings,
+            **{section: _section(section, cls, table, getattr(settings, section), origins)},
+        )
     if "db" in values:
-        settings = replace(settings, db=str(values["db"]))
-    sources = values.get("sources", {})
-    if not isinstance(sources, Mapping):
-        raise ConfigError("[sources] must be a table of tables")
-    return replace(settings, sources=tuple(_source(n, t) for n, t in sources.items()))
+        db = values["db"]
+        if not isinstance(db, str) or not db.strip() or "\x00" in db:
+            raise _bad("db", db, "a database URL or SQLite file name", origins)
+        settings = replace(settings, db=db if "://" in db else f"sqlite:///{db}")
+    for name, parse in TABLES.items():
+        if name in values:
+            try:
+                settings = replace(settings, **{name: parse(values[name])})
+            except SettingError as exc:
+                raise _bad(name, values[name], str(exc), origins) from None
+    return replace(settings, sources=_sources(values.get("sources", {}), origins))
 
 
 def load_settings(
@@ -320,8 +660,9 @@ def load_settings(
     if path.is_file():
         try:
             values = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        except (ValueError, OSError) as exc:  # TOMLDecodeError, bad UTF-8, huge integers
             raise ConfigError(f"{path}: {exc}") from exc
-    values = _merge(values, _env_values(environ))
+    origins = _Origins(str(path) if path.is_file() else "the defaults")
+    values = _merge(values, _env_values(environ, origins))
     values = _merge(values, {k: v for k, v in (overrides or {}).items() if v is not None})
-    return settings_from_mapping(values)
+    return settings_from_mapping(values, _origins=origins)

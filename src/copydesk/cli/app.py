@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -37,6 +38,8 @@ def _global_options(
     state = CliState(db=db, config=config, verbose=verbose)
     state.configure_logging()
     ctx.obj = state
+    if not {"--help", "-h"} & set(sys.argv[1:]):  # help stays readable with a broken config
+        state.settings()  # every command validates the settings before it starts anything
 
 
 def settings_of(ctx: typer.Context) -> Settings:

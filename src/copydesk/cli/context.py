@@ -30,10 +30,14 @@ class CliState:
     db: str | None = None
     config: Path | None = None
     verbose: bool = False
+    _settings: Settings | None = None
 
     def settings(self) -> Settings:
-        overrides = {"db": self.db} if self.db else None
-        return load_settings(self.config, overrides=overrides)
+        """The validated settings, loaded once (a bad value raises ConfigError)."""
+        if self._settings is None:
+            overrides = {"db": self.db} if self.db else None
+            self._settings = load_settings(self.config, overrides=overrides)
+        return self._settings
 
     def configure_logging(self) -> None:
         level = logging.INFO if self.verbose else logging.WARNING

@@ -1,15 +1,20 @@
-"""Entry point: runs the Typer app and turns user mistakes into one line and exit status 1."""
+"""Entry point: runs the Typer app and turns user mistakes into one line and a non-zero exit.
+
+A bad setting exits 2 (like a usage error), before anything starts; other copydesk errors exit 1.
+"""
 
 from __future__ import annotations
 
 import sys
 
 import click
+from rich.text import Text
 
 from copydesk.cli import demo, texts, tracking, web  # noqa: F401  (each module registers its commands)
 from copydesk.cli.app import app
 from copydesk.cli.context import err_console
-from copydesk.errors import CopydeskError
+from copydesk.cli.output import plain
+from copydesk.errors import ConfigError, CopydeskError
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -17,8 +22,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, standalone_mode=False)
     except CopydeskError as exc:
-        err_console.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        sys.exit(1)
+        err_console.print(Text("error: ", style="red") + plain(str(exc)), soft_wrap=True)
+        sys.exit(2 if isinstance(exc, ConfigError) else 1)
     except click.exceptions.Abort:
         sys.exit(130)
     except click.exceptions.Exit as exc:
