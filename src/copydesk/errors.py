@@ -15,7 +15,8 @@ CopydeskError
 │   └── ConnectError       DNS failure, refused or reset connection, protocol error
 ├── ExtractError           a page had no article text to extract
 ├── StoreError             the database refused or failed
-└── DiffError              two versions could not be compared
+├── DiffError              two versions could not be compared
+└── NotifyError            a notification or diff card could not be made
 """
 
 from __future__ import annotations
@@ -111,3 +112,7 @@ class StoreError(CopydeskError):
 
 class DiffError(CopydeskError):
     """Two versions could not be compared."""
+
+
+class NotifyError(CopydeskError):
+    """A notification or diff card could not be made (a missing font package, say)."""

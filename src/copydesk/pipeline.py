@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from copydesk import announce
 from copydesk.clock import Clock
 from copydesk.diff import ChangeKind, classify, compare
 from copydesk.discover import discover
@@ -32,7 +33,9 @@ from copydesk.records import (
     CheckResult,
     Endpoint,
     EndpointKind,
+    EventKind,
     ExtractRules,
+    LifecycleEvent,
     Page,
     ScheduleState,
     Source,
@@ -47,7 +50,7 @@ from copydesk.urls import InvalidURL, canonical_url, same_site
 
 logger = logging.getLogger(__name__)
 
-_GONE_STATUSES = frozenset({404, 410, 451})
+_GONE_STATUSES = announce.GONE_STATUSES
 _OUTCOMES = {ChangeKind.IDENTICAL: CheckOutcome.UNCHANGED, ChangeKind.TRIVIAL: CheckOutcome.TRIVIAL}
 
 
@@ -171,17 +174,20 @@ class Tracker:
                 article.url, etag=article.etag, last_modified=article.last_modified
             )
         except FetchError as exc:
-            return self._record_failure(article, exc)
+            return self._record_failure(article, exc, events=await self._gone(article, exc))
+        restored = self._restored(article)
         if page.not_modified:
-            return self._record_quiet(article, page, CheckOutcome.NOT_MODIFIED)
+            return self._record_quiet(article, page, CheckOutcome.NOT_MODIFIED, events=restored)
         rules = self._source(article.source).extract_rules
         try:
             extracted = await asyncio.to_thread(
                 extract_article, page.text, url=page.final_url, rules=rules
             )
         except ExtractError as exc:
-            return self._record_failure(article, exc, page=page)
+            return self._record_failure(article, exc, page=page, events=restored)
         article = self._follow_canonical(article, extracted)
+        article, moved = self._moved(article, page, extracted)
+        events = restored + moved
         latest = self.store.latest_version(article.id)
         baseline = (
             None if latest is None else self._baseline(latest, extracted, rules, page.final_url)
@@ -191,7 +197,58 @@ class Tracker:
             baseline is None or not _same_text(baseline, extracted)
         ):
             page, extracted, note = await self._settle(article.url, page, extracted, rules)
-        return self._record_extracted(article, page, extracted, latest, baseline, note=note)
+        return self._record_extracted(
+            article, page, extracted, latest, baseline, note=note, events=events
+        )
+
+    async def _gone(self, article: TrackedArticle, exc: FetchError) -> tuple[LifecycleEvent, ...]:
+        """A gone event when a published article answers 404/410/451 twice in a row."""
+        status = exc.status if isinstance(exc, HTTPStatusError) else None
+        if status not in _GONE_STATUSES or article.version_count == 0 or article.gone_at:
+            return ()
+        try:
+            await self.fetcher.fetch(article.url)
+        except HTTPStatusError as again:
+            if again.status in _GONE_STATUSES:
+                event = LifecycleEvent(
+                    article_id=article.id,
+                    kind=EventKind.GONE,
+                    at=self.clock.now(),
+                    url=article.url,
+                    status=status,
+                )
+                return (event,)
+        except FetchError:
+            pass
+        return ()  # the second read did not confirm it: an error like any other
+
+    def _restored(self, article: TrackedArticle) -> tuple[LifecycleEvent, ...]:
+        if article.gone_at is None:
+            return ()
+        now = self.clock.now()
+        return (
+            LifecycleEvent(article_id=article.id, kind=EventKind.RESTORED, at=now, url=article.url),
+        )
+
+    def _moved(
+        self, article: TrackedArticle, page: Page, extracted: Article
+    ) -> tuple[TrackedArticle, tuple[LifecycleEvent, ...]]:
+        """A moved event when the page now lives at another address on the same site."""
+        new_url = announce.moved_to(article, page, extracted)
+        if new_url is None:
+            return article, ()
+        owner = self.store.find_article(new_url)
+        if owner is not None and owner.id != article.id and owner.version_count:
+            return article, ()  # another article with its own history already lives there
+        event = LifecycleEvent(
+            article_id=article.id,
+            kind=EventKind.MOVED,
+            at=self.clock.now(),
+            url=article.url,
+            new_url=new_url,
+            status=page.redirects[0] if page.moved_permanently else None,
+        )
+        return replace(article, url=new_url), (event,)
 
     async def _reread(self, url: str, rules: ExtractRules) -> tuple[Page, Article] | str:
         """A confirming read, or why it failed (kept on the check, like any failed fetch)."""
@@ -270,6 +327,7 @@ class Tracker:
         baseline: Version | Article | None,
         *,
         note: str | None = None,
+        events: tuple[LifecycleEvent, ...] = (),
     ) -> CheckReport:
         kind, outcome = "new", CheckOutcome.NEW_VERSION
         flags: tuple[str, ...] = ()
@@ -278,10 +336,16 @@ class Tracker:
             kind, flags = str(verdict.kind), verdict.flags
             outcome = _OUTCOMES.get(verdict.kind, CheckOutcome.NEW_VERSION)
         if outcome is CheckOutcome.UNCHANGED:
-            return self._record_quiet(article, page, outcome, note=note)
+            return self._record_quiet(article, page, outcome, note=note, events=events)
         now = self.clock.now()
         visible = outcome is CheckOutcome.NEW_VERSION
         plan = self._plan(article, now, outcome, changed=visible)
+        notices = announce.lifecycle_notices(self.settings, article, events)
+        if visible:
+            told = announce.change_notice(
+                self.settings, article, kind=kind, flags=flags, old=baseline, new=extracted, at=now
+            )
+            notices += (told,) if told else ()
         result = CheckResult(
             check=self._check(article, page, outcome, note=note),
             article=extracted,
@@ -291,6 +355,8 @@ class Tracker:
             raw_html=page.body,
             next_check_at=plan.next_check_at,
             retired=plan.retired,
+            events=events,
+            notices=notices,
         )
         version = self.store.record_check(result)
         change = None
@@ -309,7 +375,13 @@ class Tracker:
         return CheckReport(article=article, outcome=outcome, version=version, change=change)
 
     def _record_quiet(
-        self, article: TrackedArticle, page: Page, outcome: CheckOutcome, *, note: str | None = None
+        self,
+        article: TrackedArticle,
+        page: Page,
+        outcome: CheckOutcome,
+        *,
+        note: str | None = None,
+        events: tuple[LifecycleEvent, ...] = (),
     ) -> CheckReport:
         now = self.clock.now()
         plan = self._plan(article, now, outcome)
@@ -318,12 +390,19 @@ class Tracker:
                 check=self._check(article, page, outcome, note=note),
                 next_check_at=plan.next_check_at,
                 retired=plan.retired,
+                events=events,
+                notices=announce.lifecycle_notices(self.settings, article, events),
             )
         )
         return CheckReport(article=article, outcome=outcome)
 
     def _record_failure(
-        self, article: TrackedArticle, exc: CopydeskError, *, page: Page | None = None
+        self,
+        article: TrackedArticle,
+        exc: CopydeskError,
+        *,
+        page: Page | None = None,
+        events: tuple[LifecycleEvent, ...] = (),
     ) -> CheckReport:
         now = self.clock.now()
         status = exc.status if isinstance(exc, HTTPStatusError) else (page.status if page else None)
@@ -344,7 +423,13 @@ class Tracker:
             elapsed=page.elapsed if page else 0.0,
         )
         self.store.record_check(
-            CheckResult(check=check, next_check_at=plan.next_check_at, retired=False)
+            CheckResult(
+                check=check,
+                next_check_at=plan.next_check_at,
+                retired=plan.retired,
+                events=events,
+                notices=announce.lifecycle_notices(self.settings, article, events),
+            )
         )
         return CheckReport(article=article, outcome=outcome, error=reason)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -116,6 +117,12 @@ class Page:
     last_modified: str | None = None
     not_modified: bool = False  # a 304 answer to a conditional GET
     elapsed: float = 0.0  # seconds
+    redirects: tuple[int, ...] = ()  # statuses of the redirects followed, in order
+
+    @property
+    def moved_permanently(self) -> bool:
+        """Every redirect on the way was permanent (301/308): the page has a new address."""
+        return bool(self.redirects) and all(s in (301, 308) for s in self.redirects)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -155,6 +162,7 @@ class TrackedArticle:
     hint_at: datetime | None = None  # a listing or feed said it changed at this time
     listed_at: datetime | None = None  # the last successful poll that listed it
     listed_rank: int | None = None  # its place on a front page at that poll (0: top)
+    gone_at: datetime | None = None  # confirmed gone (404/410/451) since then; None: it answers
 
     @property
     def change_count(self) -> int:
@@ -288,6 +296,89 @@ class Change:
     flags: tuple[str, ...] = ()
 
 
+class EventKind(StrEnum):
+    """What happened to an article's address, as opposed to its text."""
+
+    GONE = "gone"  # 404/410/451 after at least one version, confirmed by a second read
+    RESTORED = "restored"  # it answers again after being gone
+    MOVED = "moved"  # a permanent redirect or a new rel=canonical to another URL on the site
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LifecycleEvent:
+    """One lifecycle event of an article, part of its record like a version."""
+
+    article_id: int
+    kind: EventKind
+    at: datetime
+    url: str  # the address the article had when it happened
+    new_url: str | None = None  # moved: the new address
+    status: int | None = None  # the HTTP status that showed it (gone: 404/410/451; moved: 301)
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NotifyTarget:
+    """One Apprise URL a notice goes to, and whether the diff card is attached.
+
+    The outbox stores only `key` (a hash of the URL) and `label` (the URL without
+    credentials), never the URL itself: Apprise URLs carry passwords and tokens. The sender
+    finds the URL again in the configured rules by its key.
+    """
+
+    url: str
+    card: bool = True
+
+    @property
+    def key(self) -> str:
+        return hashlib.sha256(self.url.encode("utf-8")).hexdigest()[:32]
+
+    @property
+    def label(self) -> str:
+        scheme, sep, rest = self.url.partition("://")
+        host = rest.split("/", 1)[0].rsplit("@", 1)[-1]
+        return f"{scheme}{sep}{host}" if sep else "(unparsable URL)"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Notice:
+    """What one notification says: a change or a lifecycle event, written to the outbox.
+
+    The store fills in the version numbers, the event id and `message_id` when it writes the
+    notice in the check's transaction; links are made at delivery time from web.base_url.
+    """
+
+    article_id: int
+    source: str
+    kind: str  # substantive | minor | new | gone | moved | restored
+    title: str
+    article_url: str
+    at: datetime
+    flags: tuple[str, ...] = ()
+    excerpt: Excerpt | None = None
+    old_version: int | None = None
+    new_version: int | None = None
+    moved_from: str | None = None  # moved: the old address (article_url is the new one)
+    event_id: int | None = None
+    message_id: str = ""  # stable across retries and restarts, for receivers to de-duplicate
+    targets: tuple[NotifyTarget, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Delivery:
+    """One notice to one target, as the outbox holds it."""
+
+    id: int
+    notice: Notice
+    target_key: str
+    target_label: str
+    card: bool = True
+    attempts: int = 0
+    status: str = "pending"  # pending | sent | failed
+    next_attempt_at: datetime | None = None
+    last_error: str | None = None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Discovery:
     """What one feed, sitemap or front page yielded: article links and child sitemaps."""
@@ -308,3 +399,6 @@ class CheckResult:
     raw_html: bytes | None = None  # the capture that produced `article`
     next_check_at: datetime | None = None
     retired: bool = False
+    events: tuple[LifecycleEvent, ...] = ()  # written with the check, in its transaction
+    notices: tuple[Notice, ...] = ()  # outbox entries, in the same transaction
+    moved_to: str | None = None  # the article's new address (a moved event)

@@ -112,11 +112,42 @@ class WebSettings:
     base_url: str = ""
 
 
+NOTIFY_KINDS = ("substantive", "minor", "gone", "moved", "restored", "new")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NotifyRule:
+    """One `[[notify]]` table: which changes go to which Apprise URLs."""
+
+    urls: tuple[str, ...]
+    sources: tuple[str, ...] = ()  # empty: every source
+    kinds: tuple[str, ...] = ("substantive",)
+    flags: tuple[str, ...] = ()  # not empty: only changes carrying at least one of these
+    card: bool = True  # attach the PNG diff card
+
+    def matches(self, source: str, kind: str, flags: tuple[str, ...]) -> bool:
+        if self.sources and source not in self.sources:
+            return False
+        if kind not in self.kinds:
+            return False
+        return not self.flags or any(flag in self.flags for flag in flags)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeliverySettings:
+    retry: timedelta = timedelta(seconds=30)  # first retry of a failed notification
+    max_retry: timedelta = timedelta(minutes=10)  # cap of the exponential back-off
+    give_up_after: timedelta = timedelta(days=3)  # then the delivery is marked failed
+    timeout: timedelta = timedelta(seconds=20)  # one attempt at one target
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
     db: str = "sqlite:///copydesk.db"
     fetch: FetchSettings = field(default_factory=FetchSettings)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    notify: tuple[NotifyRule, ...] = ()
     web: WebSettings = field(default_factory=WebSettings)
     sources: tuple[Source, ...] = ()
 
@@ -177,6 +208,25 @@ SETTINGS: tuple[SettingInfo, ...] = (
         "sqlite:///copydesk.db",
         "Database URL (sqlite:///FILE or postgresql+psycopg://…); a plain file path names a "
         "SQLite file. Every command takes the same forms (`--db`, `COPYDESK_DB`).",
+    ),
+    SettingInfo(
+        "delivery.give_up_after",
+        "3d",
+        "A notification still undelivered this long after it was written is marked failed "
+        "(counted in `copydesk stats`, /metrics and /healthz).",
+        POSITIVE,
+    ),
+    SettingInfo(
+        "delivery.max_retry", "10m", "Longest wait between two delivery attempts.", POSITIVE
+    ),
+    SettingInfo(
+        "delivery.retry",
+        "30s",
+        "First retry of a failed notification delivery; doubles after each failure.",
+        POSITIVE,
+    ),
+    SettingInfo(
+        "delivery.timeout", "20s", "Time allowed for one delivery attempt to one target.", POSITIVE
     ),
     SettingInfo("fetch.allow_hosts", (), "Hosts exempt from the private-address (SSRF) guard."),
     SettingInfo(
@@ -290,6 +340,7 @@ SETTINGS: tuple[SettingInfo, ...] = (
 )
 
 SECTIONS: dict[str, type[Any]] = {
+    "delivery": DeliverySettings,
     "fetch": FetchSettings,
     "schedule": ScheduleSettings,
     "web": WebSettings,
@@ -299,6 +350,7 @@ SECTIONS: dict[str, type[Any]] = {
 ORDERED: tuple[tuple[str, str], ...] = (
     ("schedule.after_change", "schedule.max_interval"),
     ("schedule.error_backoff", "schedule.max_error_backoff"),
+    ("delivery.retry", "delivery.max_retry"),
 )
 
 _INFO = {info.name: info for info in SETTINGS}
@@ -549,7 +601,44 @@ def _sources(value: Any, origins: _Origins) -> tuple[Source, ...]:
 
 # Top-level tables beyond the sections: name -> parser of the TOML value into the Settings
 # field of the same name. Raise SettingError (what is allowed) for a bad value.
-TABLES: dict[str, Callable[[Any], Any]] = {}
+_NOTIFY_KEYS = ("urls", "sources", "kinds", "flags", "card")
+
+
+def _notify_rule(index: int, table: Any) -> NotifyRule:
+    where = f"rule #{index + 1}"
+    if not isinstance(table, Mapping):
+        raise SettingError(f"tables: [[notify]] with {', '.join(_NOTIFY_KEYS)} ({where} is not)")
+    unknown = sorted(set(table) - set(_NOTIFY_KEYS))
+    if unknown:
+        raise SettingError(
+            f"only the keys {', '.join(_NOTIFY_KEYS)} ({where} has {unknown[0]!r})"
+        )
+    try:
+        urls = tuple(u.strip() for u in _to_strings(table.get("urls", [])))
+        kinds = _to_strings(table.get("kinds", ["substantive"]))
+        sources = _to_strings(table.get("sources", []))
+        flags = _to_strings(table.get("flags", []))
+        card = _to_bool(table.get("card", True))
+    except SettingError as exc:
+        raise SettingError(f"{exc} for urls, sources, kinds and flags ({where})") from None
+    if not urls or not all(urls):
+        raise SettingError(f"urls naming at least one Apprise URL ({where} has none)")
+    wrong = [k for k in kinds if k not in NOTIFY_KINDS]
+    if wrong:
+        raise SettingError(f"kinds among {', '.join(NOTIFY_KINDS)} ({where} has {wrong[0]!r})")
+    return NotifyRule(urls=urls, sources=sources, kinds=kinds, flags=flags, card=card)
+
+
+def _notify_rules(value: Any) -> tuple[NotifyRule, ...]:
+    """`[[notify]]` tables (a single `[notify]` table counts as one rule)."""
+    if isinstance(value, Mapping):
+        value = [value]
+    if not isinstance(value, list | tuple):
+        raise SettingError("an array of tables: [[notify]]")
+    return tuple(_notify_rule(i, table) for i, table in enumerate(value))
+
+
+TABLES: dict[str, Callable[[Any], Any]] = {"notify": _notify_rules}
 
 
 # ── environment ──────────────────────────────────────────────────────────────────────────────

@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from copydesk.clock import Clock
+from copydesk.delivery import Courier
 from copydesk.errors import CopydeskError
 from copydesk.pipeline import CheckReport, Tracker
 from copydesk.records import CheckOutcome, Endpoint, TrackedArticle
@@ -25,6 +26,7 @@ logger = logging.getLogger(__name__)
 _IDLE_SLEEP = 0.25  # seconds between looks at the store when nothing is in flight
 _GRACE = 3.0  # seconds in-flight work may take to finish once the loop stops
 _MIN_LEASE = timedelta(minutes=1)  # a claimed check not finished by then is due again
+_COURIER_EVERY = 1.0  # seconds between looks at the notification outbox
 
 
 @dataclass(slots=True)
@@ -53,6 +55,7 @@ class Worker:
         concurrency: int = 16,
         on_report: Callable[[CheckReport], None] | None = None,
         grace: float = _GRACE,
+        courier: Courier | None = None,
     ) -> None:
         self.tracker = tracker
         self.grace = grace
@@ -66,6 +69,9 @@ class Worker:
         self._stop = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
         self._busy_endpoints: set[int] = set()
+        self.courier = courier
+        self._courier_task: asyncio.Task[None] | None = None
+        self._courier_due = 0.0
 
     def stop(self) -> None:
         """Ask the loop to finish: no new work is started, in-flight work may complete."""
@@ -79,13 +85,56 @@ class Worker:
                 if deadline is not None and self.clock.monotonic() >= deadline:
                     break
                 started = self._start_due_work()
+                self._start_courier()
                 if once and not started and not self._tasks:
                     break
                 await self._pause(started)
+            if once:
+                await self._deliver_rest()
         finally:
             await self._drain()
+            await self._stop_courier()
             self._share_stats()
         return self.stats
+
+    # ── the notification outbox ─────────────────────────────────────────────────────
+
+    def _start_courier(self) -> None:
+        """Deliver due notifications in the background, at most one pass at a time."""
+        if self.courier is None or self.clock.monotonic() < self._courier_due:
+            return
+        if self._courier_task is not None and not self._courier_task.done():
+            return
+        self._courier_due = self.clock.monotonic() + _COURIER_EVERY
+        self._courier_task = asyncio.ensure_future(self._courier_pass())
+
+    async def _courier_pass(self) -> None:
+        assert self.courier is not None
+        try:
+            while await self.courier.deliver_due() and not self._stop.is_set():
+                pass
+        except CopydeskError as exc:
+            logger.error("notification delivery failed: %s", exc)
+        except Exception:  # the tracker outlives the sender; the outbox keeps what is left
+            self.stats.crashes += 1
+            logger.exception("notification delivery crashed")
+
+    async def _deliver_rest(self) -> None:
+        """With --once: what is due in the outbox now is attempted before the run ends."""
+        if self.courier is None:
+            return
+        if self._courier_task is not None:
+            await self._courier_task
+        self._courier_task = asyncio.ensure_future(self._courier_pass())
+        await self._courier_task
+
+    async def _stop_courier(self) -> None:
+        task = self._courier_task
+        if task is None or task.done():
+            return
+        _done, pending = await asyncio.wait({task}, timeout=self.grace)
+        for left in pending:
+            left.cancel()  # its lease expires, or the next run releases it: sent again later
 
     def _share_stats(self) -> None:
         try:

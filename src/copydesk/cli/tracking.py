@@ -7,13 +7,15 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from copydesk.cli.app import app, canonical_or_error, clock, settings_of, source_name_for
 from copydesk.cli.context import console, install_stop_signals, open_store, open_tracker
+from copydesk.delivery import Courier
 from copydesk.discover import detect_kind
 from copydesk.errors import BlockedURLError, FetchError, UsageError
 from copydesk.pipeline import CheckReport
-from copydesk.records import Endpoint, EndpointKind, Source, TrackedArticle
+from copydesk.records import Delivery, Endpoint, EndpointKind, Source, TrackedArticle
 from copydesk.settings import Settings, parse_duration
 from copydesk.store import Store
 from copydesk.worker import RunStats, Worker
@@ -103,6 +105,7 @@ def run(
         # `run` is the only tracker on its database: checks claimed by a run that was killed
         # are due again at once. (`copydesk worker` shares the database and waits for leases.)
         store.release_leases(clock.now())
+        store.release_delivery_leases(clock.now())
         stats = asyncio.run(_run_worker(settings, store, duration=duration, once=once))
     outcomes = ", ".join(f"{k} {v}" for k, v in sorted(stats.outcomes.items())) or "none"
     summary = f"{stats.polls} polls, {stats.new_articles} new articles, {stats.checks} checks"
@@ -113,8 +116,13 @@ async def _run_worker(
     settings: Settings, store: Store, *, duration: float | None, once: bool
 ) -> RunStats:
     async with open_tracker(settings, store) as tracker:
+        courier = Courier(store=store, settings=settings, clock=clock)
         worker = Worker(
-            tracker, clock=clock, concurrency=settings.fetch.concurrency, on_report=_print_report
+            tracker,
+            clock=clock,
+            concurrency=settings.fetch.concurrency,
+            on_report=_print_report,
+            courier=courier,
         )
         install_stop_signals(worker)
         return await worker.run(duration=duration, once=once)
@@ -159,10 +167,29 @@ def stats(ctx: typer.Context) -> None:
     """Per-source figures."""
     with open_store(settings_of(ctx)) as store:
         rows = store.stats()
+        counts = store.delivery_counts()
+        failures = store.delivery_failures(limit=5)
     if not rows:
         console.print("No sources yet.")
-        return
-    table = Table(*[str(key) for key in rows[0]])
-    for row in rows:
-        table.add_row(*[str(value) for value in row.values()])
-    console.print(table)
+    else:
+        table = Table(*[str(key) for key in rows[0]])
+        for row in rows:
+            table.add_row(*[str(value) for value in row.values()])
+        console.print(table)
+    _print_notifications(counts, failures)
+
+
+def _print_notifications(counts: dict[str, int], failures: list[Delivery]) -> None:
+    console.print(
+        f"Notifications: {counts['sent']} sent, {counts['pending']} pending "
+        f"({counts['retrying']} retrying after a failure), {counts['failed']} failed.",
+        highlight=False,
+    )
+    for failure in failures:
+        state = "failed" if failure.status == "failed" else "retrying"
+        console.print(
+            Text(
+                f"  {state}: {failure.target_label} {failure.notice.message_id} after "
+                f"{failure.attempts} attempt(s): {failure.last_error}"
+            )
+        )

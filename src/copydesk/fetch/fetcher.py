@@ -9,7 +9,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import TracebackType
 from urllib.parse import urldefrag, urljoin
 
@@ -49,6 +49,7 @@ class _Answer:
     status: int
     headers: httpx.Headers
     body: bytes = b""
+    redirects: tuple[int, ...] = ()  # statuses of the redirect hops that led here
 
 
 class _Budget:
@@ -198,6 +199,7 @@ class Fetcher:
             or (last_modified if not_modified else None),
             not_modified=not_modified,
             elapsed=self._clock.monotonic() - started,
+            redirects=answer.redirects,
         )
 
     async def _follow(self, url: str, headers: dict[str, str], *, robots: bool) -> _Answer:
@@ -205,11 +207,13 @@ class Fetcher:
         budget = _Budget(self._settings.total_timeout.total_seconds(), self._clock)
         current = _absolute(url.strip())
         seen = {current}
+        hops: list[int] = []
         for hop in range(self._settings.max_redirects + 1):
             answer = await self._hop(current, headers, budget, robots=robots, first=hop == 0)
             location = answer.headers.get("location")
             if answer.status not in _REDIRECTS or not location:
-                return answer
+                return replace(answer, redirects=tuple(hops)) if hops else answer
+            hops.append(answer.status)
             if hop == self._settings.max_redirects:
                 break
             current = _absolute(location.strip(), base=current)

@@ -49,9 +49,26 @@ def healthz(request: Request) -> JSONResponse:
                 "failing_endpoints": health.failing_endpoints,
             }
         )
+    counts = site.store.delivery_counts()
+    failures = [
+        {
+            "target": d.target_label,
+            "message_id": d.notice.message_id,
+            "status": d.status,
+            "attempts": d.attempts,
+            "error": d.last_error,
+            "next_attempt_at": iso(d.next_attempt_at) if d.status == "pending" else None,
+        }
+        for d in site.store.delivery_failures(limit=5)
+    ]
     body = {
         "ok": True,
         "now": iso(now),
+        "notifications": {
+            "ok": counts["failed"] == 0 and counts["retrying"] == 0,
+            **counts,
+            "recent_failures": failures,
+        },
         "stale_after_seconds": stale_after.total_seconds(),
         "stale_sources": [e["name"] for e in entries if e["stale"]],
         "sources": entries,

@@ -23,7 +23,39 @@ def _family(name: str, kind: str, help_text: str, samples: Iterable[str]) -> lis
     return [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}", *samples]
 
 
-def render(counts: list[SourceCounts]) -> str:
+def notification_lines(counts: dict[str, int]) -> list[str]:
+    """Notification deliveries (one per notice and target) by state."""
+    sent, failed = counts.get("sent", 0), counts.get("failed", 0)
+    pending, retrying = counts.get("pending", 0), counts.get("retrying", 0)
+    return [
+        *_family(
+            "copydesk_notifications_sent_total",
+            "counter",
+            "Notification deliveries sent (one per notice and target).",
+            [f"copydesk_notifications_sent_total {sent}"],
+        ),
+        *_family(
+            "copydesk_notifications_failed_total",
+            "counter",
+            "Notification deliveries given up as failed.",
+            [f"copydesk_notifications_failed_total {failed}"],
+        ),
+        *_family(
+            "copydesk_notifications_pending",
+            "gauge",
+            "Notification deliveries waiting to be sent, retries included.",
+            [f"copydesk_notifications_pending {pending}"],
+        ),
+        *_family(
+            "copydesk_notifications_retrying",
+            "gauge",
+            "Pending notification deliveries whose last attempt failed.",
+            [f"copydesk_notifications_retrying {retrying}"],
+        ),
+    ]
+
+
+def render(counts: list[SourceCounts], notifications: dict[str, int] | None = None) -> str:
     """Every status and outcome is listed for every source, zeros included, so rates work."""
     articles, versions, checks, active = [], [], [], []
     for source in counts:
@@ -45,10 +77,12 @@ def render(counts: list[SourceCounts]) -> str:
         *_family("copydesk_versions", "gauge", "Visible stored versions.", versions),
         *_family("copydesk_checks_total", "counter", "Article checks by outcome.", checks),
         *_family("copydesk_source_active", "gauge", "1 while a source is tracked.", active),
+        *notification_lines(notifications or {}),
     ]
     return "\n".join(lines) + "\n"
 
 
 def metrics(request: Request) -> Response:
     site = site_of(request)
-    return Response(render(source_counts(site.store)), media_type=CONTENT_TYPE)
+    text = render(source_counts(site.store), site.store.delivery_counts())
+    return Response(text, media_type=CONTENT_TYPE)

@@ -121,7 +121,14 @@ def next_check(
 ) -> CheckPlan:
     """Decide when to check next after the check just recorded in `state` (at `now`)."""
     if state.last_outcome in (CheckOutcome.ERROR, CheckOutcome.GONE):
-        # Errors are retried on their own clock and never advance retirement.
+        # A URL that never gave a version, and a published one that is gone, retire like any
+        # other after `retire_after` (since first seen / last change), errors or not.
+        never = state.last_change_at is None
+        if (never or state.last_outcome is CheckOutcome.GONE) and now >= (
+            _quiet_since(state) + settings.retire_after
+        ):
+            return CheckPlan(next_check_at=None, retired=True)
+        # Other errors are retried on their own clock and never advance retirement.
         delay = error_backoff(state.consecutive_errors, settings)
         if state.retry_at is not None:  # the server said when to come back (Retry-After)
             return CheckPlan(next_check_at=max(now + delay, state.retry_at), retired=False)

@@ -12,14 +12,16 @@ from copydesk.records import (
     Candidate,
     Check,
     CheckResult,
+    Delivery,
     Endpoint,
+    LifecycleEvent,
     Source,
     SourceEditStats,
     TrackedArticle,
     Version,
 )
 from copydesk.store import budget as budgets
-from copydesk.store import learned, listings, reads, writes
+from copydesk.store import learned, listings, outbox, reads, writes
 from copydesk.store.blobs import get_blob
 from copydesk.store.budget import Budget, Rank
 from copydesk.store.database import Database
@@ -279,6 +281,58 @@ class Store:
         """Per active source: name, articles, active, versions, checks, errors, last_check_at."""
         with self._db.read() as conn:
             return reads.stats(conn)
+
+    # ---- lifecycle events and the notification outbox -----------------------------------
+
+    def events(self, article_id: int) -> list[LifecycleEvent]:
+        """An article's lifecycle events (gone, restored, moved), oldest first."""
+        with self._db.read() as conn:
+            return outbox.list_events(conn, article_id)
+
+    def old_urls(self, article_id: int) -> list[str]:
+        """The addresses an article moved away from, oldest first."""
+        with self._db.read() as conn:
+            return outbox.old_urls(conn, article_id)
+
+    def claim_deliveries(self, now: datetime, *, limit: int, lease: timedelta) -> list[Delivery]:
+        """Lease due notification deliveries; nobody else tries them before now+lease."""
+        with self._db.write() as conn:
+            return outbox.claim_deliveries(self._db, conn, now, limit=limit, lease=lease)
+
+    def mark_delivery(
+        self,
+        delivery_id: int,
+        *,
+        status: str,
+        at: datetime,
+        error: str | None = None,
+        next_attempt_at: datetime | None = None,
+    ) -> None:
+        """Record one delivery attempt: "sent", "pending" (due again), or "failed" for good."""
+        with self._db.write() as conn:
+            outbox.mark_delivery(
+                conn,
+                delivery_id,
+                status=status,
+                at=at,
+                error=error,
+                next_attempt_at=next_attempt_at,
+            )
+
+    def release_delivery_leases(self, now: datetime) -> int:
+        """Hand leased deliveries back (a lone tracker restarting after a crash)."""
+        with self._db.write() as conn:
+            return outbox.release_delivery_leases(conn, now)
+
+    def delivery_counts(self) -> dict[str, int]:
+        """Notification deliveries by state: sent, failed, pending, retrying."""
+        with self._db.read() as conn:
+            return outbox.delivery_counts(conn)
+
+    def delivery_failures(self, *, limit: int = 10) -> list[Delivery]:
+        """Deliveries that failed (for good, or so far), newest first."""
+        with self._db.read() as conn:
+            return outbox.recent_failures(conn, limit)
 
     # ---- what the schedule learns ------------------------------------------------------
 

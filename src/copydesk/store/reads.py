@@ -21,7 +21,15 @@ from copydesk.records import (
     Version,
 )
 from copydesk.store.blobs import decode_paragraphs
-from copydesk.store.schema import articles, blobs, checks, endpoints, sources, versions
+from copydesk.store.schema import (
+    article_urls,
+    articles,
+    blobs,
+    checks,
+    endpoints,
+    sources,
+    versions,
+)
 
 _EXPORT_BATCH = 200
 _FAILED = (CheckOutcome.ERROR.value, CheckOutcome.GONE.value)
@@ -77,6 +85,7 @@ def article_from_row(row: Any) -> TrackedArticle:
         hint_at=row.hint_at,
         listed_at=row.listed_at,
         listed_rank=row.listed_rank,
+        gone_at=row.gone_at,
     )
 
 
@@ -183,8 +192,14 @@ def get_article(conn: Connection, article_id: int) -> TrackedArticle | None:
 
 
 def find_article(conn: Connection, url: str) -> TrackedArticle | None:
+    """The article at `url`, or the one that moved away from it."""
     row = conn.execute(article_select().where(articles.c.url == url)).first()
-    return None if row is None else article_from_row(row)
+    if row is None:
+        moved = conn.execute(
+            sa.select(article_urls.c.article_id).where(article_urls.c.url == url)
+        ).scalar()
+        return None if moved is None else get_article(conn, int(moved))
+    return article_from_row(row)
 
 
 def articles_by_id(conn: Connection, ids: Sequence[int]) -> list[TrackedArticle]:

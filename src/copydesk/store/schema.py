@@ -95,6 +95,7 @@ articles = sa.Table(
     sa.Column("lease_until", UTCDateTime),
     sa.Column("listed_at", UTCDateTime),  # last successful poll of a feed/sitemap/page listing it
     sa.Column("listed_rank", sa.Integer),  # its place on a front page at that poll
+    sa.Column("gone_at", UTCDateTime),  # confirmed gone since then (None: it answers)
     sa.Index("ix_articles_source_id_listed_at", "source_id", "listed_at"),
 )
 
@@ -156,4 +157,59 @@ checks = sa.Table(
     sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id")),
     sa.Index("ix_checks_article_id_checked_at", "article_id", "checked_at"),
     sa.Index("ix_checks_checked_at", "checked_at"),  # the fetch budget counts the last hour
+)
+
+# Lifecycle events (records.LifecycleEvent): gone, restored, moved; part of the record.
+article_events = sa.Table(
+    "article_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("new_url", sa.Text),
+    sa.Column("status", sa.Integer),
+    sa.Index("ix_article_events_article_id_at", "article_id", "at"),
+    sa.Index("ix_article_events_at_id", "at", "id"),
+)
+
+# Every address an article has had; a listing that names an old one finds the article.
+article_urls = sa.Table(
+    "article_urls",
+    metadata,
+    sa.Column("url", sa.Text, primary_key=True),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), nullable=False, index=True),
+    sa.Column("until", UTCDateTime, nullable=False),  # when the article left this address
+)
+
+# The notification outbox: one row per notice, written in the check's transaction ...
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("message_id", sa.String(200), nullable=False, unique=True),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("notice", sa.JSON, nullable=False),
+)
+
+# ... and one row per (notice, target), marked sent, retried or failed on its own.
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("outbox_id", sa.Integer, sa.ForeignKey("outbox.id"), nullable=False),
+    sa.Column("target_key", sa.String(64), nullable=False),
+    sa.Column("target_label", sa.Text, nullable=False),
+    sa.Column("card", sa.Boolean, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),  # pending | sent | failed
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", UTCDateTime),
+    sa.Column("lease_until", UTCDateTime),
+    sa.Column("last_error", sa.Text),
+    sa.Column("sent_at", UTCDateTime),
+    sa.UniqueConstraint("outbox_id", "target_key"),
+    sa.Index("ix_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
 )

@@ -21,7 +21,7 @@ from copydesk.records import (
     Source,
     Version,
 )
-from copydesk.store import reads
+from copydesk.store import outbox, reads
 from copydesk.store.blobs import content_hash, encode_paragraphs, put_blob, sha256_hex
 from copydesk.store.database import Database
 from copydesk.store.listings import Listing, mark_listed, newest
@@ -181,6 +181,8 @@ def add_articles(
             sa.select(articles).where(articles.c.url.in_([c.url for c in chunk]))
         ).all()
         known_by_url = {row.url: row for row in known}
+        known_by_url.update(_moved_away(conn, [c.url for c in chunk if c.url not in known_by_url]))
+        known = list({row.id: row for row in known_by_url.values()}.values())
         fresh = [c for c in chunk if c.url not in known_by_url]
         new_ids.extend(_insert_articles(db, conn, source_id, fresh, now, ranks))
         for candidate in chunk:
@@ -191,6 +193,18 @@ def add_articles(
                 _apply_hint(conn, row, newest(candidate.updated_at, hint), now)
         mark_listed(conn, {row.id: ranks.get(row.url) for row in known}, now, listing.ranked)
     return sorted(new_ids)
+
+
+def _moved_away(conn: Connection, urls: list[str]) -> dict[str, Any]:
+    """Article rows for URLs an article has left (a moved event), keyed by the old URL."""
+    ids = outbox.article_id_by_old_url(conn, urls)
+    if not ids:
+        return {}
+    rows = {
+        row.id: row
+        for row in conn.execute(sa.select(articles).where(articles.c.id.in_(set(ids.values()))))
+    }
+    return {url: rows[i] for url, i in ids.items() if i in rows}
 
 
 def _insert_articles(
@@ -235,6 +249,9 @@ def add_article(db: Database, conn: Connection, source_id: int, url: str, now: d
     known = conn.execute(sa.select(articles.c.id).where(articles.c.url == url)).scalar()
     if known is not None:
         return int(known)
+    moved = outbox.article_id_by_old_url(conn, [url])
+    if moved:
+        return moved[url]
     row = _new_article_row(source_id, url, now)
     conn.execute(db.insert_ignoring_conflicts(articles, [row], keys=["url"]))
     return int(conn.execute(sa.select(articles.c.id).where(articles.c.url == url)).scalar_one())
@@ -323,6 +340,11 @@ def record_check(db: Database, conn: Connection, result: CheckResult) -> Version
         version = insert_version(db, conn, result)
         conn.execute(sa.update(checks).where(checks.c.id == check_id).values(version_id=version.id))
     _update_checked_article(conn, result, version)
+    events = outbox.insert_events(db, conn, result.events) if result.events else []
+    if result.notices:  # the outbox, in this same transaction: a version is never untold
+        outbox.write_notices(
+            conn, result.notices, version=version, events=events, now=check.checked_at
+        )
     return version
 
 

@@ -1,0 +1,36 @@
+"""`copydesk notify test`: send a sample message to every configured [[notify]] URL."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from copydesk.cli.app import app, clock, settings_of
+from copydesk.cli.context import console
+from copydesk.delivery import send_samples
+from copydesk.errors import NotifyError, UsageError
+
+notify_app = typer.Typer(help="Notifications: [[notify]] rules in copydesk.toml.")
+app.add_typer(notify_app, name="notify")
+
+
+@notify_app.command("test")
+def test(ctx: typer.Context) -> None:
+    """Send a sample message to every configured URL and report each result."""
+    settings = settings_of(ctx)
+    if not settings.notify:
+        raise UsageError("no [[notify]] rules in the configuration: nothing to test")
+    attempts = send_samples(settings, clock.now())
+    table = Table("target", "result", "detail")
+    for attempt in attempts:
+        table.add_row(
+            Text(attempt.target),
+            Text("ok" if attempt.ok else "FAILED", style="green" if attempt.ok else "red"),
+            Text(attempt.detail),
+        )
+    console.print(table)
+    failed = sum(1 for a in attempts if not a.ok)
+    console.print(f"{len(attempts) - failed} of {len(attempts)} targets reached.")
+    if failed:
+        raise NotifyError(f"{failed} of {len(attempts)} targets could not be reached")
