@@ -41,7 +41,7 @@ def render() -> str:
         "matches to its Apprise URLs (email, Slack, Matrix, Telegram, Mastodon, Bluesky, ntfy, "
         "`json://` / `form://` webhooks, …). Keys: `urls` (list of Apprise URLs, at least one), "
         "`sources` (list of source names; empty: every source), `kinds` (list among `substantive`, "
-        "`minor`, `gone`, `moved`, `restored`, `new`; default `[\"substantive\"]`), `flags` (list; "
+        '`minor`, `gone`, `moved`, `restored`, `new`; default `["substantive"]`), `flags` (list; '
         "not empty: only changes carrying at least one of these flags) and `card` (true or false, "
         "default true: attach the PNG diff card). Any other key is an error. The outbox keeps "
         "only a hash and the host of each URL, never its credentials; a URL removed from the "

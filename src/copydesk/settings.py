@@ -610,9 +610,7 @@ def _notify_rule(index: int, table: Any) -> NotifyRule:
         raise SettingError(f"tables: [[notify]] with {', '.join(_NOTIFY_KEYS)} ({where} is not)")
     unknown = sorted(set(table) - set(_NOTIFY_KEYS))
     if unknown:
-        raise SettingError(
-            f"only the keys {', '.join(_NOTIFY_KEYS)} ({where} has {unknown[0]!r})"
-        )
+        raise SettingError(f"only the keys {', '.join(_NOTIFY_KEYS)} ({where} has {unknown[0]!r})")
     try:
         urls = tuple(u.strip() for u in _to_strings(table.get("urls", [])))
         kinds = _to_strings(table.get("kinds", ["substantive"]))
