@@ -8,7 +8,7 @@ CopydeskError
 │   ├── BlockedURLError    refused before connecting (SSRF guard, bad scheme)
 │   ├── RobotsDisallowedError
 │   ├── HTTPStatusError    the server answered with an error status
-│   │   └── RateLimitedError   429, or its host's Retry-After wait has not run out
+│   │   └── RateLimitedError   429 or 503 asking to wait, or its host's wait has not run out
 │   ├── TooManyRedirectsError
 │   ├── BodyTooLargeError  the decompressed body passed the cap
 │   ├── FetchTimeoutError
@@ -70,12 +70,14 @@ class HTTPStatusError(FetchError):
 
 
 class RateLimitedError(HTTPStatusError):
-    """429 Too Many Requests, or a request not sent because its host asked us to wait."""
+    """429 or 503 with Retry-After, or a request not sent because its host asked us to wait."""
 
     reason = "rate-limited"
 
-    def __init__(self, message: str, *, retry_after: timedelta | None = None) -> None:
-        super().__init__(message, status=429, retry_after=retry_after)
+    def __init__(
+        self, message: str, *, retry_after: timedelta | None = None, status: int = 429
+    ) -> None:
+        super().__init__(message, status=status, retry_after=retry_after)
 
 
 class TooManyRedirectsError(FetchError):

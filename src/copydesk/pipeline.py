@@ -65,6 +65,16 @@ class CheckReport:
     error: str | None = None
 
 
+class InternalError(CopydeskError):
+    """An exception no stage turned into its own error: recorded, never fatal to the daemon."""
+
+    reason = "internal-error"
+
+    @classmethod
+    def of(cls, exc: BaseException) -> InternalError:
+        return cls(f"{type(exc).__name__}: {exc}")
+
+
 def describe_error(exc: CopydeskError) -> str:
     """A one-line reason stored on the check: `reason: message`."""
     reason = getattr(exc, "reason", type(exc).__name__)
@@ -88,7 +98,20 @@ class Tracker:
     # ── discovery ────────────────────────────────────────────────────────────────────
 
     async def poll_endpoint(self, endpoint: Endpoint) -> list[TrackedArticle]:
-        """Fetch one feed, sitemap or front page and register the articles it names."""
+        """Fetch one feed, sitemap or front page and register the articles it names.
+
+        Any exception beyond the recorded failures (a bug, a database error) is recorded on
+        the endpoint as `internal-error` with the error back-off, so it is never re-polled in
+        a hot loop; only a failure to record that escapes.
+        """
+        try:
+            return await self._poll_endpoint(endpoint)
+        except Exception as exc:
+            logger.exception("poll of %s crashed", endpoint.url)
+            self._record_poll(endpoint, error=describe_error(InternalError.of(exc)))
+            return []
+
+    async def _poll_endpoint(self, endpoint: Endpoint) -> list[TrackedArticle]:
         assert endpoint.id is not None
         try:
             page = await self.fetcher.fetch(
@@ -168,7 +191,18 @@ class Tracker:
     # ── article checks ───────────────────────────────────────────────────────────────
 
     async def check_article(self, article: TrackedArticle) -> CheckReport:
-        """Fetch, extract, compare with the last version, store, and schedule the next check."""
+        """Fetch, extract, compare with the last version, store, and schedule the next check.
+
+        Any exception beyond the recorded failures (a bug, a database error) is recorded as an
+        `internal-error` check with the error back-off; only a failure to record that escapes.
+        """
+        try:
+            return await self._check_article(article)
+        except Exception as exc:
+            logger.exception("check of %s crashed", article.url)
+            return self._record_failure(article, InternalError.of(exc))
+
+    async def _check_article(self, article: TrackedArticle) -> CheckReport:
         try:
             page = await self.fetcher.fetch(
                 article.url, etag=article.etag, last_modified=article.last_modified

@@ -72,6 +72,9 @@ class Worker:
         self.courier = courier
         self._courier_task: asyncio.Task[None] | None = None
         self._courier_due = 0.0
+        # Endpoints whose poll crashed and could not even be recorded: left alone for the
+        # error back-off (monotonic deadline), so a broken database is not a hot loop.
+        self._cooling: dict[int, float] = {}
 
     def stop(self) -> None:
         """Ask the loop to finish: no new work is started, in-flight work may complete."""
@@ -153,8 +156,12 @@ class Worker:
         """Start polls and checks that are due, up to the concurrency limit."""
         now = self.clock.now()
         started = 0
+        cooled = self.clock.monotonic()
+        self._cooling = {k: t for k, t in self._cooling.items() if t > cooled}
         for endpoint in self.store.due_endpoints(now, limit=self.concurrency):
-            if endpoint.id in self._busy_endpoints or len(self._tasks) >= self.concurrency:
+            if endpoint.id in self._busy_endpoints or endpoint.id in self._cooling:
+                continue
+            if len(self._tasks) >= self.concurrency:
                 continue
             self._spawn(self._poll(endpoint))
             started += 1
@@ -179,7 +186,9 @@ class Worker:
             self.stats.new_articles += len(new)
         except Exception:  # the daemon outlives any one endpoint; the traceback goes to the log
             self.stats.crashes += 1
-            logger.exception("poll of %s crashed", endpoint.url)
+            logger.exception("poll of %s crashed and could not be recorded", endpoint.url)
+            backoff = self.tracker.settings.schedule.error_backoff.total_seconds()
+            self._cooling[endpoint.id] = self.clock.monotonic() + backoff
         finally:
             self._busy_endpoints.discard(endpoint.id)
 

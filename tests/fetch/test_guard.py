@@ -250,3 +250,12 @@ async def test_system_resolver_resolves_localhost_to_loopback():
     addresses = await system_resolver("localhost", 80)
     assert addresses
     assert all(not is_public_address(a) for a in addresses)
+
+
+@pytest.mark.parametrize(
+    "host", ["1" * 5000, "1." + "2" * 5000, "1.2.3." + "9" * 4400, "0x" + "f" * 5000]
+)
+async def test_numeric_hosts_of_thousands_of_digits_are_refused_not_crashed(host):
+    """int() raises ValueError past 4,300 decimal digits: such a host is blocked (#11)."""
+    with pytest.raises(BlockedURLError):
+        await check_url_allowed(f"http://{host}/", allow_hosts=(), resolver=stub_resolver())

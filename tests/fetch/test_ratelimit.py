@@ -9,7 +9,12 @@ import httpx
 import pytest
 
 from copydesk.clock import FixedClock
-from copydesk.errors import HTTPStatusError, RateLimitedError, RobotsDisallowedError
+from copydesk.errors import (
+    BodyTooLargeError,
+    HTTPStatusError,
+    RateLimitedError,
+    RobotsDisallowedError,
+)
 from copydesk.fetch.ratelimit import HostPauses, parse_retry_after
 from tests.fetch.conftest import quick_settings
 
@@ -117,14 +122,15 @@ async def test_a_429_without_retry_after_is_rate_limited_but_pauses_nothing(make
 
 
 async def test_a_503_retry_after_is_carried_without_pausing_the_host(make_fetcher):
+    """A 503 asking to wait is recorded as rate-limited with its status (#11), host not paused."""
     seen, handler = _counting(httpx.Response(503, headers={"Retry-After": "30"}))
     fetcher = make_fetcher(handler)
     for _ in range(2):
         with pytest.raises(HTTPStatusError) as caught:
             await fetcher.fetch("https://news.example/a")
-        assert not isinstance(caught.value, RateLimitedError)
-        assert (caught.value.reason, caught.value.retry_after) == (
-            "http-status",
+        assert (caught.value.reason, caught.value.status, caught.value.retry_after) == (
+            "rate-limited",
+            503,
             timedelta(seconds=30),
         )
     assert len(seen) == 2
@@ -185,3 +191,29 @@ async def test_a_redirect_chain_under_way_runs_to_its_end_through_a_pause(make_f
     assert page.final_url == "https://news.example/b"
     with pytest.raises(RateLimitedError, match="not sent"):
         await fetcher.fetch("https://news.example/c")
+
+
+HUGE = "9" * 5000  # #11: int() raised ValueError past Python's 4,300-digit limit
+CAP = timedelta(minutes=7)
+
+
+@pytest.mark.parametrize("status", [429, 503])
+async def test_fetcher_reads_a_huge_retry_after_as_rate_limited(make_fetcher, status):
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, headers={"Retry-After": HUGE})
+
+    fetcher = make_fetcher(handler, quick_settings(max_retry_after=CAP))
+    with pytest.raises(RateLimitedError) as caught:
+        await fetcher.fetch("https://news.example/a")
+    assert caught.value.retry_after == CAP
+    assert caught.value.status == status
+    assert "too long" in str(caught.value)
+    assert "fetch.max_retry_after" in str(caught.value)
+
+
+async def test_a_content_length_of_thousands_of_digits_is_too_large(make_fetcher):
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Length": HUGE}, content=b"<p>x</p>")
+
+    with pytest.raises(BodyTooLargeError):
+        await make_fetcher(handler).fetch("https://news.example/a")

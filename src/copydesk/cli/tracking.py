@@ -14,7 +14,7 @@ from copydesk.cli.context import console, install_stop_signals, open_store, open
 from copydesk.delivery import Courier
 from copydesk.discover import detect_kind
 from copydesk.errors import BlockedURLError, FetchError, UsageError
-from copydesk.pipeline import CheckReport
+from copydesk.pipeline import CheckReport, describe_error
 from copydesk.records import Delivery, Endpoint, EndpointKind, Source, TrackedArticle
 from copydesk.settings import Settings, parse_duration
 from copydesk.store import Store
@@ -51,7 +51,7 @@ async def _detect(settings: Settings, store: Store, url: str) -> EndpointKind | 
             hint = "list the host in fetch.allow_hosts to allow it"
             raise UsageError(f"refused {url}: {exc} ({hint})") from exc
         except FetchError as exc:
-            raise UsageError(f"cannot fetch {url}: {exc}") from exc
+            raise UsageError(f"cannot fetch {url}: {describe_error(exc)}") from exc
     return detect_kind(page.body, content_type=page.content_type, url=page.final_url)
 
 

@@ -30,7 +30,7 @@ from copydesk.fetch.charset import decode_body
 from copydesk.fetch.decoding import ACCEPT_ENCODING, DecodingError, decoder_for
 from copydesk.fetch.guard import Resolver, check_url_allowed, system_resolver
 from copydesk.fetch.politeness import Politeness
-from copydesk.fetch.ratelimit import HostPauses, describe_wait, parse_retry_after
+from copydesk.fetch.ratelimit import HostPauses, describe_wait, parse_retry_after, too_long
 from copydesk.fetch.robots import RobotsCache
 from copydesk.records import Page
 from copydesk.settings import FetchSettings
@@ -98,7 +98,10 @@ def _declared_length(response: httpx.Response) -> int | None:
     if response.headers.get("content-encoding", "identity").strip().lower() != "identity":
         return None
     value = response.headers.get("content-length", "").strip()
-    return int(value) if value.isascii() and value.isdigit() else None
+    if not (value.isascii() and value.isdigit()):
+        return None
+    # int() of thousands of digits raises; a length that long is over any cap anyway
+    return int(value) if len(value) <= 18 else 10**18
 
 
 class Fetcher:
@@ -275,19 +278,20 @@ class Fetcher:
         """The error for a 4xx/5xx answer; a 429's Retry-After also pauses its host."""
         status = response.status_code
         header = response.headers.get("retry-after")
-        wait = parse_retry_after(header, now=self._clock.now(), cap=self._settings.max_retry_after)
+        cap = self._settings.max_retry_after
+        wait = parse_retry_after(header, now=self._clock.now(), cap=cap)
+        asked = "no Retry-After" if wait is None else f"wait {describe_wait(wait)}"
+        if too_long(header):
+            asked = f"Retry-After too long, wait fetch.max_retry_after ({describe_wait(cap)})"
         if status == 429:
-            asked = "no Retry-After" if wait is None else f"wait {describe_wait(wait)}"
             if wait is not None:
                 self._pauses.pause(host_of(url), wait)
             return RateLimitedError(f"HTTP 429 from {url}; {asked}", retry_after=wait)
         message = f"HTTP {status} from {url}"
         if status == 503 and wait is not None:
-            return HTTPStatusError(
-                f"{message}; Retry-After: wait {describe_wait(wait)}",
-                status=status,
-                retry_after=wait,
-            )
+            # The server asked to be left alone for a while: recorded as rate-limited with
+            # its wait; the host is not paused (a 503 is about this resource being down).
+            return RateLimitedError(f"{message}; {asked}", retry_after=wait, status=status)
         return HTTPStatusError(message, status=status)
 
     async def _read_capped(self, response: httpx.Response, url: str) -> bytes:

@@ -102,8 +102,8 @@ def is_public_address(ip: str) -> bool:
 def _parse_ipv4_part(part: str) -> int | None:
     if _HEX_PART.fullmatch(part):
         return int(part[2:], 16)
-    if not part.isascii() or not part.isdigit():
-        return None
+    if not part.isascii() or not part.isdigit() or len(part.lstrip("0")) > 12:
+        return None  # too long for any IPv4 part (and int() raises past 4,300 digits)
     if len(part) > 1 and part.startswith("0"):
         return int(part, 8) if set(part) <= set("01234567") else None
     return int(part)

@@ -23,7 +23,10 @@ def parse_retry_after(value: str | None, *, now: datetime, cap: timedelta) -> ti
     if not text:
         return None
     if text.isascii() and text.isdigit():
-        wait = timedelta(seconds=min(int(text), int(cap.total_seconds()) + 1))
+        if too_long(text):  # int() of thousands of digits raises (and would wait for ever)
+            return cap
+        seconds = int(text.lstrip("0") or "0")  # leading zeros count toward int()'s digit limit
+        wait = timedelta(seconds=min(seconds, int(cap.total_seconds()) + 1))
     else:
         try:
             when = parsedate_to_datetime(text)
@@ -33,6 +36,15 @@ def parse_retry_after(value: str | None, *, now: datetime, cap: timedelta) -> ti
             when = when.replace(tzinfo=UTC)
         wait = when - (now if now.tzinfo else now.replace(tzinfo=UTC))
     return min(max(wait, timedelta(0)), cap)
+
+
+_MAX_DIGITS = 12  # 10**12 seconds is over 30,000 years: any longer number is "too long"
+
+
+def too_long(value: str | None) -> bool:
+    """Delay-seconds with more digits than any honest wait has (read as the cap)."""
+    text = (value or "").strip()
+    return text.isascii() and text.isdigit() and len(text.lstrip("0") or "0") > _MAX_DIGITS
 
 
 def describe_wait(wait: timedelta) -> str:
