@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from email.parser import BytesParser
 from email.policy import default
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -37,6 +38,7 @@ class Receiver:
         self.headers: list[dict[str, str]] = []
         self.refused = 0
         self.down = False
+        self.delay = 0.0  # seconds each request takes (a slow target)
         self._lock = threading.Lock()
         receiver = self
 
@@ -44,6 +46,8 @@ class Receiver:
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 raw = self.rfile.read(length)
+                if receiver.delay:
+                    time.sleep(receiver.delay)
                 if receiver.down:
                     with receiver._lock:
                         receiver.refused += 1
@@ -82,6 +86,10 @@ class Receiver:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+    def ids(self) -> list[str]:
+        """Message ids of everything received, in order (duplicates kept)."""
+        return [str(m.get("message_id")) for m in self.received()]
 
     def received(self) -> list[dict[str, Any]]:
         with self._lock:

@@ -13,7 +13,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from copydesk.newsroom import listings
@@ -67,10 +67,16 @@ class _Site:
     async def article(self, request: Request) -> Response:
         n = self._newsroom
         offset = n.elapsed()
+        moved_to = n.lifecycle.redirect(request.url.path)
+        if moved_to is not None:
+            return RedirectResponse(_base_url(request) + moved_to, status_code=301)
         article = n.find(request.url.path)
         version = article.live(offset) if article is not None else None
         if article is None or version is None:
             return HTMLResponse(_NOT_FOUND, status_code=404)
+        gone = n.lifecycle.gone_status(article.key)
+        if gone is not None:
+            return HTMLResponse(_NOT_FOUND, status_code=gone)
         headers = {}
         if article.template != "wire":
             headers["Last-Modified"] = _http_date(n.real_time(version.at))

@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from copydesk.clock import Clock
 from copydesk.errors import UsageError
 from copydesk.newsroom.faults import Faults
+from copydesk.newsroom.lifecycle import Lifecycle
 from copydesk.newsroom.pages import LiveArticle, Noise
 from copydesk.newsroom.routes import routes
 from copydesk.newsroom.script import (
@@ -41,6 +42,7 @@ class Newsroom:
         self._articles = build_script(config)
         # Before the clock starts: fault mode builds its bombs now, not during a request.
         self.faults = Faults(config, self.elapsed)  # serves nothing while config.faults == 0
+        self.lifecycle = Lifecycle()  # deletions, restorations and moves made while it runs
         self._start_wall = clock.now()
         self._start_mono = clock.monotonic()
         self._script_end = max(v.at for a in self._articles for v in a.versions)
@@ -81,10 +83,36 @@ class Newsroom:
     def path_of(self, article: ScriptedArticle) -> str:
         """The article's path, dated by its displayed publication day."""
         day = self.virtual_time(article.published_at)
-        return f"/news/{article.section}/{day:%Y/%m/%d}/{article.slug}"
+        slug = self.lifecycle.slug(article.key, article.slug)
+        return f"/news/{article.section}/{day:%Y/%m/%d}/{slug}"
 
     def find(self, path: str) -> ScriptedArticle | None:
         return self._by_path.get(path)
+
+    def _article(self, key: int) -> ScriptedArticle:
+        found = next((a for a in self._articles if a.key == key), None)
+        if found is None:
+            raise UsageError(f"the newsroom has no article {key}")
+        return found
+
+    def delete(self, key: int, *, status: int = 404) -> str:
+        """Take article `key` down: it answers `status` (404, 410 or 451) and leaves listings."""
+        self.lifecycle.delete(self._article(key).key, status)
+        return self.path_of(self._article(key))
+
+    def restore(self, key: int) -> str:
+        """Put a deleted article back at its address."""
+        self.lifecycle.restore(self._article(key).key)
+        return self.path_of(self._article(key))
+
+    def move(self, key: int, slug: str) -> str:
+        """Give article `key` a new address; the old one redirects there with a 301."""
+        article = self._article(key)
+        old_path = self.path_of(article)
+        new_path = old_path.rsplit("/", 1)[0] + "/" + slug
+        self.lifecycle.move(article.key, slug, old_path=old_path, new_path=new_path)
+        self._by_path[new_path] = article
+        return new_path
 
     def live_view(self, article: ScriptedArticle, version: ScriptedVersion) -> LiveArticle:
         """What a request sees of `article` while `version` is live."""
@@ -108,7 +136,7 @@ class Newsroom:
         views = []
         for article in self._articles:
             version = article.live(offset)
-            if version is not None:
+            if version is not None and self.lifecycle.gone_status(article.key) is None:
                 views.append(self.live_view(article, version))
         return sorted(views, key=lambda v: (v.published, v.key), reverse=True)
 
