@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from copydesk.settings import SETTINGS, allowed_words
+from copydesk.settings import SETTINGS, SOURCE_HELP, allowed_words
 
 HEADER = """# Settings
 
@@ -30,12 +30,12 @@ def render() -> str:
             f"Environment: `{env}`.\n"
         )
     parts.append(
-        "## [sources.NAME]\n\nPer-source rules; the name may not contain `/` or control "
-        "characters. Keys: `include` and `exclude` (lists of regular expressions matched against "
-        "article URLs), `max_fetches_per_hour` (this source's budget, 0 or more), and an "
-        "`[sources.NAME.extract]` table with `keep` and `drop` (lists of CSS selectors). "
-        "Any other key is an error.\n"
+        "## [sources.NAME]\n\nPer-source rules, one table per source name (the name may not "
+        "contain `/` or control characters); these keys are read from `copydesk.toml`, and any other "
+        "key is an error.\n"
     )
+    for key, (text, allowed) in SOURCE_HELP.items():
+        parts.append(f"## sources.NAME.{key}\n\n{text} Allowed: {allowed}.\n")
     parts.append(
         "## [[notify]]\n\nNotification rules, as many as you like; each sends the changes it "
         "matches to its Apprise URLs (email, Slack, Matrix, Telegram, Mastodon, Bluesky, ntfy, "

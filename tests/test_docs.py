@@ -13,6 +13,14 @@ def test_every_setting_has_a_heading():
     assert missing == [], "run: python scripts/settings_doc.py"
 
 
+def test_every_source_key_has_a_heading():
+    from copydesk.settings import SOURCE_HELP, SOURCE_KEYS
+
+    assert set(SOURCE_HELP) == set(SOURCE_KEYS)
+    text = (REPO / "docs" / "settings.md").read_text(encoding="utf-8")
+    assert [k for k in SOURCE_KEYS if f"## sources.NAME.{k}\n" not in text] == []
+
+
 def test_settings_doc_is_current():
     import runpy
 

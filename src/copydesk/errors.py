@@ -12,7 +12,8 @@ CopydeskError
 │   ├── TooManyRedirectsError
 │   ├── BodyTooLargeError  the decompressed body passed the cap
 │   ├── FetchTimeoutError
-│   └── ConnectError       DNS failure, refused or reset connection, protocol error
+│   ├── ConnectError       DNS failure, refused or reset connection, protocol error
+│   └── RenderError        the browser could not start, load or finish a page (render = true)
 ├── ExtractError           a page had no article text to extract
 ├── StoreError             the database refused or failed
 ├── DiffError              two versions could not be compared
@@ -102,6 +103,12 @@ class ConnectError(FetchError):
     """DNS failure, refused or reset connection, or a broken HTTP exchange."""
 
     reason = "connect-error"
+
+
+class RenderError(FetchError):
+    """Headless Chromium could not start, crashed, or could not load the page."""
+
+    reason = "render"
 
 
 class ExtractError(CopydeskError):

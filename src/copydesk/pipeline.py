@@ -186,6 +186,7 @@ class Tracker:
             include=configured.include or stored.include,
             exclude=configured.exclude or stored.exclude,
             extract_rules=configured.extract_rules,
+            render=configured.render,
         )
 
     # ── article checks ───────────────────────────────────────────────────────────────
@@ -203,16 +204,20 @@ class Tracker:
             return self._record_failure(article, InternalError.of(exc))
 
     async def _check_article(self, article: TrackedArticle) -> CheckReport:
+        source = self._source(article.source)
         try:
             page = await self.fetcher.fetch(
-                article.url, etag=article.etag, last_modified=article.last_modified
+                article.url,
+                etag=article.etag,
+                last_modified=article.last_modified,
+                render=source.render,
             )
         except FetchError as exc:
             return self._record_failure(article, exc, events=await self._gone(article, exc))
         restored = self._restored(article)
         if page.not_modified:
             return self._record_quiet(article, page, CheckOutcome.NOT_MODIFIED, events=restored)
-        rules = self._source(article.source).extract_rules
+        rules = source.extract_rules
         try:
             extracted = await asyncio.to_thread(
                 extract_article, page.text, url=page.final_url, rules=rules
@@ -230,7 +235,9 @@ class Tracker:
         if self.settings.fetch.confirm_changes and (
             baseline is None or not _same_text(baseline, extracted)
         ):
-            page, extracted, note = await self._settle(article.url, page, extracted, rules)
+            page, extracted, note = await self._settle(
+                article.url, page, extracted, rules, render=source.render
+            )
         return self._record_extracted(
             article, page, extracted, latest, baseline, note=note, events=events
         )
@@ -284,10 +291,12 @@ class Tracker:
         )
         return replace(article, url=new_url), (event,)
 
-    async def _reread(self, url: str, rules: ExtractRules) -> tuple[Page, Article] | str:
+    async def _reread(
+        self, url: str, rules: ExtractRules, *, render: bool
+    ) -> tuple[Page, Article] | str:
         """A confirming read, or why it failed (kept on the check, like any failed fetch)."""
         try:
-            page = await self.fetcher.fetch(url)
+            page = await self.fetcher.fetch(url, render=render)
             return page, await asyncio.to_thread(
                 extract_article, page.text, url=page.final_url, rules=rules
             )
@@ -295,7 +304,7 @@ class Tracker:
             return f"{describe_error(exc)} (on a confirming re-read; the first read was used)"
 
     async def _settle(
-        self, url: str, page: Page, extracted: Article, rules: ExtractRules
+        self, url: str, page: Page, extracted: Article, rules: ExtractRules, *, render: bool
     ) -> tuple[Page, Article, str | None]:
         """Read a page that seems to have changed again, so per-request noise is not an edit.
 
@@ -303,12 +312,12 @@ class Tracker:
         made between the reads (the last two agree) from text that changes on every request
         (which is then left out: only paragraphs present in all three reads are kept).
         """
-        second = await self._reread(url, rules)
+        second = await self._reread(url, rules, render=render)
         if isinstance(second, str):
             return page, extracted, second
         if _same_text(second[1], extracted):
             return page, extracted, None
-        third = await self._reread(url, rules)
+        third = await self._reread(url, rules, render=render)
         if isinstance(third, str):
             return page, extracted, third
         if _same_text(third[1], second[1]):

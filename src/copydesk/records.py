@@ -71,6 +71,7 @@ class Source:
     id: int | None = None
     created_at: datetime | None = None
     max_fetches_per_hour: int | None = None  # config only: this source's check budget
+    render: bool = False  # config only: articles are rendered in headless Chromium
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

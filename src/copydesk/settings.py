@@ -80,6 +80,10 @@ class FetchSettings:
     max_retry_after: timedelta = timedelta(hours=1)  # longest Retry-After honoured
     concurrency: int = 16
     confirm_changes: bool = True  # re-read a page that seems changed before recording a version
+    render_browser: str = "/usr/bin/chromium"
+    render_timeout: timedelta = timedelta(seconds=30)
+    render_max_memory_mb: int = 256
+    render_resources: tuple[str, ...] = ("script", "xhr", "fetch")
 
     @property
     def user_agent(self) -> str:
@@ -259,6 +263,32 @@ SETTINGS: tuple[SettingInfo, ...] = (
     SettingInfo(
         "fetch.per_host_delay", "1s", "Minimum time between two requests to one host.", ANY
     ),
+    SettingInfo(
+        "fetch.render_browser",
+        "/usr/bin/chromium",
+        "Chromium (or Chrome) binary that renders `[sources.NAME] render = true` articles "
+        "(Playwright drives it; no browser is ever downloaded).",
+    ),
+    SettingInfo(
+        "fetch.render_max_memory_mb",
+        256,
+        "JavaScript heap cap of a rendered page, in MB; a page that needs more crashes and "
+        "its check is recorded as a `render` error.",
+        at_least(16, "at least 16"),
+    ),
+    SettingInfo(
+        "fetch.render_resources",
+        ("script", "xhr", "fetch"),
+        "Request types a rendered page may make besides its own document (Playwright's "
+        "resource types: script, xhr, fetch, stylesheet, image, font, media, …); every one "
+        "still passes the SSRF guard, robots.txt and politeness. Frames and WebSockets never.",
+    ),
+    SettingInfo(
+        "fetch.render_timeout",
+        "30s",
+        "Time allowed to render one page, after its document has been fetched.",
+        POSITIVE,
+    ),
     SettingInfo("fetch.respect_robots", True, "Honour robots.txt."),
     SettingInfo("fetch.total_timeout", "30s", "Time allowed for a whole fetch.", POSITIVE),
     SettingInfo("fetch.user_agent_contact", "", "Contact URL named in the User-Agent."),
@@ -354,6 +384,11 @@ ORDERED: tuple[tuple[str, str], ...] = (
 )
 
 _INFO = {info.name: info for info in SETTINGS}
+# Request types a rendered page may be allowed (Playwright's names); never frames or sockets.
+RENDER_RESOURCES = frozenset(
+    {"script", "xhr", "fetch", "stylesheet", "image", "font", "media", "texttrack", "manifest"}
+    | {"eventsource", "other"}
+)
 
 
 # ── turning TOML / environment values into typed values ─────────────────────────────────────
@@ -445,6 +480,10 @@ def _convert(name: str, kind: type[Any], value: Any) -> Any:
     info = _INFO.get(name)
     if info is not None:
         info.allowed.check(converted)
+    if name == "fetch.render_resources":
+        unknown = sorted(set(converted) - RENDER_RESOURCES)
+        if unknown:
+            raise SettingError(f"a list of {', '.join(sorted(RENDER_RESOURCES))}")
     if name == "web.base_url" and converted:
         parts = urlsplit(converted)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -552,6 +591,12 @@ def _extract_rules(value: Any) -> ExtractRules:
     )
 
 
+def _render(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise SettingError("true or false")
+    return value
+
+
 def _budget(value: Any) -> int:
     number = _to_int(value)
     NON_NEGATIVE.check(number)
@@ -564,8 +609,38 @@ SOURCE_KEYS: dict[str, Callable[[Any], Any]] = {
     "exclude": _patterns,
     "extract": _extract_rules,
     "max_fetches_per_hour": _budget,
+    "render": _render,
 }
 _SOURCE_FIELDS = {"extract": "extract_rules"}
+# What each [sources.NAME] key does, for docs/settings.md (tests check every key has one).
+SOURCE_HELP: dict[str, tuple[str, str]] = {  # key -> (help, allowed and default)
+    "include": (
+        "Regular expressions; when any are given, an article URL must match one to be tracked.",
+        "a list of regular expressions. Default: `[]`",
+    ),
+    "exclude": (
+        "Regular expressions; an article URL matching one is never tracked (live blogs, "
+        "sport, galleries).",
+        "a list of regular expressions. Default: `[]`",
+    ),
+    "extract": (
+        "A `[sources.NAME.extract]` table of CSS selectors applied on top of the generic "
+        "extractor: `keep` (elements that are article text) and `drop` (elements that never "
+        "are). Changing them is never taken for a publisher's edit.",
+        "a table with `keep` and `drop`, lists of CSS selectors. Default: none",
+    ),
+    "max_fetches_per_hour": (
+        "This source's own budget of article checks per hour, in place of "
+        "`schedule.max_fetches_per_hour` (0: no budget).",
+        "a whole number, 0 or more. Default: `schedule.max_fetches_per_hour`",
+    ),
+    "render": (
+        "Fetch this source's articles through headless Chromium and extract the rendered page, "
+        "for sites that build their articles with JavaScript. Every request the page makes "
+        "passes the SSRF guard; see the `fetch.render_*` settings.",
+        "true or false. Default: `false`",
+    ),
+}
 
 
 def _source(name: str, table: Any, origins: _Origins) -> Source:

@@ -12,6 +12,7 @@ def test_all_matches_public_names():
         "guard",
         "politeness",
         "ratelimit",
+        "render",
         "robots",
         "annotations",
     }

@@ -31,6 +31,7 @@ from copydesk.fetch.decoding import ACCEPT_ENCODING, DecodingError, decoder_for
 from copydesk.fetch.guard import Resolver, check_url_allowed, system_resolver
 from copydesk.fetch.politeness import Politeness
 from copydesk.fetch.ratelimit import HostPauses, describe_wait, parse_retry_after, too_long
+from copydesk.fetch.render import Renderer
 from copydesk.fetch.robots import RobotsCache
 from copydesk.records import Page
 from copydesk.settings import FetchSettings
@@ -126,6 +127,7 @@ class Fetcher:
         )
         self._robots = RobotsCache(clock=self._clock)
         self._pauses = HostPauses(clock=self._clock)
+        self._renderer = Renderer(settings, clock=self._clock)
         total = settings.total_timeout.total_seconds()
         self._transport = transport or httpx.AsyncHTTPTransport(http2=True)
         # The client builds requests (headers, timeouts, cookies) and owns the transport; each
@@ -150,11 +152,17 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close pooled connections."""
+        """Close pooled connections, and the browser if a page was rendered."""
+        await self._renderer.aclose()
         await self._client.aclose()
 
     async def fetch(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        render: bool = False,
     ) -> Page:
         """GET `url`, following redirects, and return the page.
 
@@ -163,9 +171,22 @@ class Fetcher:
         and the body; waiting for a politeness slot is not charged (a queue of URLs for one
         host would otherwise time out), and robots.txt has a budget of its own.
 
+        With `render`, the page is run in headless Chromium and the Page holds the rendered
+        DOM; every request the page makes is one more guarded fetch (see fetch/render.py).
+        Validators are not sent then: a script-built page changes while its shell does not.
+
         Raises:
             FetchError: one of its subclasses; nothing else escapes.
         """
+        if render:
+            page, log = await self._renderer.render(url, self.fetch)
+            logger.info(
+                "rendered %s: %d requests fetched, %d refused",
+                url,
+                len(log.fetched),
+                len(log.refused),
+            )
+            return page
         headers = {}
         if etag:
             headers["If-None-Match"] = etag

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from copydesk.newsroom import listings
+from copydesk.newsroom import listings, rendered
 from copydesk.newsroom.pages import SECTIONS, render_article
 from copydesk.newsroom.script import ScriptedArticle, ScriptedVersion
 
@@ -160,4 +160,5 @@ def routes(newsroom: Newsroom) -> list[BaseRoute]:
         Route("/news/{section}", site.section),
         Route("/news/{section}/{year}/{month}/{day}/{slug}", site.article),
         Route("/private/{rest:path}", site.private),
+        *rendered.routes(newsroom),
     ]
