@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, TextIO
 
@@ -20,7 +22,8 @@ from copydesk.errors import CopydeskError, UsageError
 from copydesk.extract import extract_article
 from copydesk.pipeline import compare_pages
 from copydesk.publish import export_rows
-from copydesk.publish.exports import EDIT_FORMATS, edit_rows, write_edits
+from copydesk.publish.exports import EDIT_FORMATS, edit_rows, event_rows, write_edits
+from copydesk.publish.wording import event_sentence
 from copydesk.records import Article, TrackedArticle, Version
 from copydesk.store import Store
 
@@ -44,17 +47,32 @@ def history(
     with open_store(settings_of(ctx)) as store:
         article = _article_or_error(store, url)
         versions = store.versions(article.id, include_trivial=all_)
+        events = store.events(article.id)
+        old_urls = store.old_urls(article.id)
     table = Table("version", "captured at", "title", "change", "paragraphs")
+    rows: list[tuple[datetime, list[str | Text]]] = []
     for version in versions:
         label = f"{version.number}{' (trivial)' if version.trivial else ''}"
-        table.add_row(
-            label,
-            version.captured_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
-            version.title,
-            version.change_kind or "",
-            str(len(version.paragraphs)),
+        rows.append(
+            (
+                version.captured_at,
+                [
+                    label,
+                    version.captured_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+                    Text(version.title),
+                    version.change_kind or "",
+                    str(len(version.paragraphs)),
+                ],
+            )
         )
-    console.print(f"{article.url} ({article.source}, {article.status.value})")
+    for event in events:
+        when = event.at.strftime("%Y-%m-%d %H:%M:%S UTC")
+        rows.append((event.at, ["–", when, Text(event_sentence(event)), event.kind.value, ""]))
+    for _, cells in sorted(rows, key=lambda row: row[0]):
+        table.add_row(*cells)
+    console.print(Text(f"{article.url} ({article.source}, {article.status.value})"))
+    if old_urls:
+        console.print(Text(f"Earlier addresses: {', '.join(old_urls)}"))
     console.print(table)
     for alt in detect_flipflops([v.title for v in versions]):
         variants = " / ".join(f"“{text}”" for text in alt.variants)
@@ -181,7 +199,8 @@ def compare_command(
 
 def _rows(store: Store, fmt: str, include_trivial: bool) -> Iterator[dict[str, Any]]:
     if fmt == "jsonl":
-        return export_rows(store.iter_export(include_trivial=include_trivial))
+        versions = export_rows(store.iter_export(include_trivial=include_trivial))
+        return itertools.chain(versions, event_rows(store.iter_events()))
     raise UsageError(f"unknown export format: {fmt} (use jsonl, {', '.join(EDIT_FORMATS)})")
 
 

@@ -47,7 +47,7 @@ def score_capture(
     captured: set[tuple[str, int]] = set()
     extra: list[tuple[str, int]] = []
     for row in exported:
-        if row.get("trivial"):
+        if row.get("trivial") or row.get("record", "version") != "version":
             continue
         url = str(row["article_url"])
         number = states.get(url, {}).get(_key(str(row["title"]), row["paragraphs"]))

@@ -19,7 +19,9 @@ from copydesk.errors import UsageError
 from copydesk.publish import admin, wording
 from copydesk.publish.diffview import diff_view
 from copydesk.publish.openapi import openapi_document
+from copydesk.publish.pages import event_page
 from copydesk.publish.params import (
+    EVENT_KINDS,
     day_start,
     decode_cursor,
     encode_cursor,
@@ -29,7 +31,7 @@ from copydesk.publish.params import (
 )
 from copydesk.publish.security import bearer_token, check_admin
 from copydesk.publish.site import int_param, site_of
-from copydesk.records import ArticleStatus, Version
+from copydesk.records import ArticleStatus, LifecycleEvent, Version
 from copydesk.store import recent_changes, search, source_figures, source_statistics
 
 PAGE_SIZE = 50
@@ -60,11 +62,36 @@ def error_response(status: int, message: str) -> JSONResponse:
     return JSONResponse({"ok": False, "error": message, "status": status}, status_code=status)
 
 
+def _event_json(event: LifecycleEvent) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "kind": event.kind.value,
+        "at": event.at,
+        "url": event.url,
+        "new_url": event.new_url,
+        "status": event.status,
+        "text": wording.event_sentence(event),
+    }
+
+
 def changes(request: Request) -> JSONResponse:
+    kind = kind_param(request)
+    if kind in EVENT_KINDS:
+        found, cursor = event_page(request, text_param(request, "source"), kind)
+        rows = [
+            {
+                **_event_json(r.event),
+                "article_id": r.event.article_id,
+                "source": r.source,
+                "title": r.title,
+            }
+            for r in found
+        ]
+        return ok(events=rows, next=encode_cursor(cursor))
     page = recent_changes(
         site_of(request).store,
         source=text_param(request, "source"),
-        kind=kind_param(request),
+        kind=kind,
         before=decode_cursor(text_param(request, "before")),
         limit=PAGE_SIZE,
     )
@@ -119,8 +146,11 @@ def article(request: Request) -> JSONResponse:
             "hidden_reason": found.hidden_reason,
             "changes": max(0, len(versions) - 1),
             "check": wording.check_sentence(found, now, site.settings.schedule),
+            "gone_at": found.gone_at,
+            "urls": [found.url, *([] if hidden else reversed(site.store.old_urls(found.id)))],
         },
         versions=[_version_summary(v) for v in versions],
+        events=[] if hidden else [_event_json(e) for e in site.store.events(found.id)],
     )
 
 

@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 
 from copydesk.clock import Clock, SystemClock
 from copydesk.errors import CopydeskError, StoreError, UsageError
-from copydesk.publish import admin, api, feeds, metrics, pages
+from copydesk.publish import admin, api, cards, feeds, metrics, pages
 from copydesk.publish.security import SecurityHeaders, secure
 from copydesk.publish.site import STATIC, Site, site_of, template_environment
 from copydesk.publish.wording import iso
@@ -83,6 +83,7 @@ ROUTES = [
     Route("/articles/{id}", pages.article_page),
     Route("/articles/{id}/versions/{n}", pages.version_page),
     Route("/articles/{id}/diff", pages.diff_picker),
+    Route("/articles/{id}/diff/{a}/{b}.png", cards.card_png),
     Route("/articles/{id}/diff/{a}/{b}", pages.diff_page),
     Route("/search", pages.search_page),
     Route("/changes.atom", feeds.all_changes),

@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from copydesk.diff import sentence_edits
 from copydesk.errors import UsageError
 from copydesk.records import TrackedArticle, Version
+from copydesk.store import EventRow
 
 EDIT_FIELDS = (
     "article_url",
@@ -46,6 +47,7 @@ def _iso(moment: datetime) -> str:
 def version_row(article: TrackedArticle, version: Version) -> dict[str, Any]:
     """The documented `--format jsonl` record of one version."""
     return {
+        "record": "version",
         "article_url": article.url,
         "source": article.source,
         "version": version.number,
@@ -58,6 +60,23 @@ def version_row(article: TrackedArticle, version: Version) -> dict[str, Any]:
         "trivial": version.trivial,
         "change": version.change_kind,
     }
+
+
+def event_rows(rows: Iterable[EventRow]) -> Iterator[dict[str, Any]]:
+    """The `--format jsonl` records of lifecycle events: `"record": "event"` tells them apart."""
+    for row in rows:
+        event = row.event
+        yield {
+            "record": "event",
+            "article_url": event.new_url or event.url,
+            "source": row.source,
+            "title": row.title,
+            "event": event.kind.value,
+            "at": _iso(event.at),
+            "url": event.url,
+            "new_url": event.new_url,
+            "status": event.status,
+        }
 
 
 def export_rows(

@@ -18,8 +18,8 @@ from starlette.responses import Response
 from copydesk.publish.diffview import summary
 from copydesk.publish.params import day_start, search_query
 from copydesk.publish.site import int_param, site_of
-from copydesk.publish.wording import clean, iso
-from copydesk.store import ChangeRow, recent_changes, search, source_figures
+from copydesk.publish.wording import clean, event_sentence, iso
+from copydesk.store import ChangeRow, EventRow, recent_changes, search, source_figures
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
@@ -116,22 +116,44 @@ def _respond(request: Request, feed: Feed) -> Response:
     return Response(_atom(feed), media_type="application/atom+xml; charset=utf-8")
 
 
-def _changes_feed(request: Request, title: str, page: str, rows: tuple[ChangeRow, ...]) -> Response:
+def _event_entry(base: str, row: EventRow) -> Entry:
+    event = row.event
+    sentence = event_sentence(event)
+    return Entry(
+        id=f"{base}/articles/{event.article_id}/events/{event.id}",
+        title=f"{row.title or event.url} ({event.kind.value})",
+        link=f"{base}/articles/{event.article_id}",
+        updated=event.at,
+        summary=f"{row.source}: {sentence}",
+    )
+
+
+def _changes_feed(
+    request: Request,
+    title: str,
+    page: str,
+    rows: tuple[ChangeRow, ...],
+    events: list[EventRow] | None = None,
+) -> Response:
     base = _base(request)
-    entries = tuple(_change_entry(base, row) for row in rows)
+    entries = [_change_entry(base, row) for row in rows]
+    entries += [_event_entry(base, row) for row in events or []]
+    entries = sorted(entries, key=lambda e: e.updated, reverse=True)[:FEED_SIZE]
     feed = Feed(
         title=title,
         page=base + page,
         self_url=base + request.url.path,
-        entries=entries,
+        entries=tuple(entries),
         updated=max((e.updated for e in entries), default=None),
     )
     return _respond(request, feed)
 
 
 def all_changes(request: Request) -> Response:
-    rows = recent_changes(site_of(request).store, limit=FEED_SIZE).rows
-    return _changes_feed(request, "copydesk: recent changes", "/", rows)
+    store = site_of(request).store
+    rows = recent_changes(store, limit=FEED_SIZE).rows
+    events = store.recent_events(limit=FEED_SIZE)
+    return _changes_feed(request, "copydesk: recent changes", "/", rows, events)
 
 
 def source_changes(request: Request) -> Response:
@@ -140,7 +162,9 @@ def source_changes(request: Request) -> Response:
     if all(f.name != name for f in source_figures(site.store)):
         raise HTTPException(404, f"no source named {name[:100]}")
     rows = recent_changes(site.store, source=name, limit=FEED_SIZE).rows
-    return _changes_feed(request, f"copydesk: changes in {name}", f"/sources/{name}", rows)
+    events = site.store.recent_events(source=name, limit=FEED_SIZE)
+    page = f"/sources/{name}"
+    return _changes_feed(request, f"copydesk: changes in {name}", page, rows, events)
 
 
 def article_changes(request: Request) -> Response:
@@ -148,7 +172,8 @@ def article_changes(request: Request) -> Response:
     article = site.readable(int_param(request, "id"))
     rows = recent_changes(site.store, article_id=article.id, kind="all", limit=FEED_SIZE).rows
     title = f"copydesk: changes to {article.title or article.url}"
-    return _changes_feed(request, title, f"/articles/{article.id}", rows)
+    events = site.store.recent_events(article_id=article.id, limit=FEED_SIZE)
+    return _changes_feed(request, title, f"/articles/{article.id}", rows, events)
 
 
 def search_feed(request: Request) -> Response:

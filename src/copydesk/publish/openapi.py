@@ -65,7 +65,12 @@ def openapi_document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "copydesk", "version": "1", "description": "Changes to news articles."},
         "paths": {
-            "/api/changes": _get("Recent changes, newest first", _PAGING, 400),
+            "/api/changes": _get(
+                "Recent changes, newest first; kind=gone|moved|restored|events lists lifecycle "
+                "events (removed, moved, back) instead, under `events`",
+                _PAGING,
+                400,
+            ),
             "/api/sources": {
                 **_get("Sources with figures", []),
                 **_write("post", "Add a source", [], body=True),
@@ -74,7 +79,11 @@ def openapi_document() -> dict[str, Any]:
                 **_get("One source", [_param("name", "path")], 404),
                 **_write("delete", "Remove a source", [_param("name", "path")], body=False),
             },
-            "/api/articles/{id}": _get("An article's change log", [_ID], 404),
+            "/api/articles/{id}": _get(
+                "An article's change log: versions, lifecycle events and every address it had",
+                [_ID],
+                404,
+            ),
             "/api/articles/{id}/versions/{n}": _get(
                 "One version's text", [_ID, _param("n", "path", "integer")], 404, 410
             ),

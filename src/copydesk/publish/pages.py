@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from copydesk.diff import detect_flipflops
 from copydesk.publish import wording
+from copydesk.publish.cards import card_alt
 from copydesk.publish.diffview import diff_view, summary
 from copydesk.publish.params import (
+    EVENT_KINDS,
     day_start,
     decode_cursor,
     encode_cursor,
@@ -20,8 +24,16 @@ from copydesk.publish.params import (
 )
 from copydesk.publish.site import int_param, site_of
 from copydesk.publish.timeline import bar_chart, timeline
-from copydesk.records import ArticleStatus, TrackedArticle, Version
-from copydesk.store import recent_changes, search, source_figures, source_statistics
+from copydesk.records import ArticleStatus, EventKind, LifecycleEvent, TrackedArticle, Version
+from copydesk.store import (
+    ChangeCursor,
+    ChangePage,
+    EventRow,
+    recent_changes,
+    search,
+    source_figures,
+    source_statistics,
+)
 
 PAGE_SIZE = 50
 
@@ -29,6 +41,8 @@ PAGE_SIZE = 50
 def home(request: Request) -> HTMLResponse:
     site = site_of(request)
     source, kind = text_param(request, "source"), kind_param(request)
+    if kind in EVENT_KINDS:
+        return _events_home(request, source, kind)
     page = recent_changes(
         site.store,
         source=source,
@@ -45,6 +59,44 @@ def home(request: Request) -> HTMLResponse:
         kind=kind,
         sources=[s.name for s in site.store.list_sources()],
         summary=summary,
+        events=None,
+    )
+
+
+def event_page(
+    request: Request, source: str | None, kind: str
+) -> tuple[list[EventRow], ChangeCursor | None]:
+    """One page of lifecycle events (`kind`: gone, moved, restored, or events for all)."""
+    site = site_of(request)
+    cursor = decode_cursor(text_param(request, "before"))
+    found = site.store.recent_events(
+        source=source,
+        kinds=EVENT_KINDS[kind],
+        before=None if cursor is None else (cursor.captured_at, cursor.version_id),
+        limit=PAGE_SIZE + 1,
+    )
+    more = len(found) > PAGE_SIZE
+    found = found[:PAGE_SIZE]
+    last = found[-1].event if more and found else None
+    next_cursor = None
+    if last is not None and last.id is not None:
+        next_cursor = ChangeCursor(captured_at=last.at, version_id=last.id)
+    return found, next_cursor
+
+
+def _events_home(request: Request, source: str | None, kind: str) -> HTMLResponse:
+    site = site_of(request)
+    found, cursor = event_page(request, source, kind)
+    return site.render(
+        request,
+        "index.html",
+        page=ChangePage(rows=(), next_cursor=None),
+        next_before=encode_cursor(cursor),
+        source=source,
+        kind=kind,
+        sources=[s.name for s in site.store.list_sources()],
+        summary=summary,
+        events=[{"row": row, "sentence": wording.event_sentence(row.event)} for row in found],
     )
 
 
@@ -95,11 +147,39 @@ def _version_rows(versions: list[Version]) -> list[dict[str, object]]:
     return rows
 
 
+def _event_rows(events: list[LifecycleEvent]) -> list[dict[str, object]]:
+    return [
+        {"event": e, "at": e.at, "sentence": wording.event_sentence(e), "kind": e.kind.value}
+        for e in events
+    ]
+
+
+def _log_rows(
+    versions: list[Version], events: list[LifecycleEvent], show: str | None
+) -> list[dict[str, object]]:
+    """Versions and lifecycle events in time order; `show` keeps only one of them."""
+    rows = [] if show == "events" else _version_rows(versions)
+    if show != "versions":
+        rows += _event_rows(events)
+    return sorted(rows, key=_row_time)
+
+
+def _row_time(row: dict[str, object]) -> datetime:
+    version = row.get("version")
+    moment = version.captured_at if isinstance(version, Version) else row["at"]
+    assert isinstance(moment, datetime)
+    return moment
+
+
 def article_page(request: Request) -> HTMLResponse:
     site = site_of(request)
     article = site.article(int_param(request, "id"))
     hidden = article.status is ArticleStatus.HIDDEN
     versions = [] if hidden else site.store.versions(article.id)
+    events = [] if hidden else site.store.events(article.id)
+    show = request.query_params.get("show")
+    if show not in (None, "events", "versions"):
+        raise HTTPException(400, "'show' must be events or versions")
     now = site.clock.now()
     return site.render(
         request,
@@ -109,10 +189,22 @@ def article_page(request: Request) -> HTMLResponse:
         origin=wording.origin_sentence(article),
         check=wording.check_sentence(article, now, site.settings.schedule),
         changed=wording.changed_sentence(len(versions) if not hidden else article.version_count),
-        rows=_version_rows(versions),
+        rows=_log_rows(versions, events, show),
+        show=show,
+        lifecycle=_lifecycle(article, events),
+        old_urls=[] if hidden else site.store.old_urls(article.id),
         picture=timeline([v.captured_at for v in versions], now=now),
         alternations=headline_alternations(versions),
     )
+
+
+def _lifecycle(article: TrackedArticle, events: list[LifecycleEvent]) -> str | None:
+    """The sentence about the article's address now: removed, or moved (None: as it was)."""
+    if article.gone_at is not None:
+        gone = next((e for e in reversed(events) if e.kind is EventKind.GONE), None)
+        if gone is not None:
+            return wording.event_sentence(gone)
+    return None
 
 
 def headline_alternations(versions: list[Version]) -> list[dict[str, object]]:
@@ -163,6 +255,7 @@ def diff_page(request: Request) -> HTMLResponse:
         old=old,
         new=new,
         view=diff_view(old, new),
+        card_alt=card_alt(article, old, new),
         inline=inline,
         view_query="?view=inline" if inline else "",
         numbers=[v.number for v in versions],

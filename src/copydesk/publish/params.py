@@ -10,7 +10,8 @@ from starlette.requests import Request
 
 from copydesk.store import ChangeCursor
 
-KINDS = ("substantive", "minor", "new", "all")
+KINDS = ("substantive", "minor", "new", "all", "gone", "moved", "restored", "events")
+EVENT_KINDS = {"gone": ("gone",), "moved": ("moved",), "restored": ("restored",), "events": None}
 MAX_QUERY = 500
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from copydesk.records import ArticleStatus, ScheduleState, TrackedArticle
+from copydesk.records import ArticleStatus, EventKind, LifecycleEvent, ScheduleState, TrackedArticle
 from copydesk.schedule import check_text, retirement_due_at
 from copydesk.settings import ScheduleSettings
 
@@ -110,3 +110,13 @@ def check_sentence(article: TrackedArticle, now: datetime, settings: ScheduleSet
     quiet_since = article.last_change_at or article.first_seen_at
     days = max(0, (now - quiet_since) // timedelta(days=1))
     return f"It last changed over {days} days ago and won't be checked again for changes."
+
+
+def event_sentence(event: LifecycleEvent) -> str:
+    """A lifecycle event in News Sniffer's plain style."""
+    when = long_date(event.at)
+    if event.kind is EventKind.GONE:
+        return f"This article was removed from its original address on {when}."
+    if event.kind is EventKind.RESTORED:
+        return f"This article was back at its original address on {when}."
+    return f"This article moved from {event.url} to {event.new_url} on {when}."

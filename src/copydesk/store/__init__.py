@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from copydesk.store.facade import Store
+from copydesk.store.outbox import EventRow
 
-__all__ = ["Store"]
+__all__ = ["EventRow", "Store"]
 
 from copydesk.store.web import (
     ChangeCursor,

@@ -26,6 +26,7 @@ from copydesk.store.blobs import get_blob
 from copydesk.store.budget import Budget, Rank
 from copydesk.store.database import Database
 from copydesk.store.listings import Listing
+from copydesk.store.outbox import EventRow
 
 
 class Store:
@@ -288,6 +289,26 @@ class Store:
         """An article's lifecycle events (gone, restored, moved), oldest first."""
         with self._db.read() as conn:
             return outbox.list_events(conn, article_id)
+
+    def recent_events(
+        self,
+        *,
+        source: str | None = None,
+        article_id: int | None = None,
+        kinds: Sequence[str] | None = None,
+        before: tuple[datetime, int] | None = None,
+        limit: int = 50,
+    ) -> list[EventRow]:
+        """Lifecycle events newest first, paged by (at, id) of the last one seen."""
+        with self._db.read() as conn:
+            return outbox.recent_events(
+                conn, source=source, article_id=article_id, kinds=kinds, before=before, limit=limit
+            )
+
+    def iter_events(self) -> Iterator[EventRow]:
+        """Every lifecycle event, article by article, oldest first (for exports)."""
+        with self._db.read() as conn:
+            yield from outbox.iter_events(conn)
 
     def old_urls(self, article_id: int) -> list[str]:
         """The addresses an article moved away from, oldest first."""

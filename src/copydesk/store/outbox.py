@@ -8,8 +8,8 @@ the same message id (at-least-once); nothing is ever lost.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from copydesk.records import (
+    ArticleStatus,
     Delivery,
     EventKind,
     Excerpt,
@@ -25,7 +26,15 @@ from copydesk.records import (
     Version,
 )
 from copydesk.store.database import Database
-from copydesk.store.schema import article_events, article_urls, articles, deliveries, outbox
+from copydesk.store.schema import (
+    article_events,
+    article_urls,
+    articles,
+    checks,
+    deliveries,
+    outbox,
+    sources,
+)
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 
@@ -86,8 +95,6 @@ def _move(db: Database, conn: Connection, event: LifecycleEvent) -> None:
 
 
 def _fold(conn: Connection, duplicate: int, into: int) -> None:
-    from copydesk.store.schema import checks
-
     conn.execute(sa.update(checks).where(checks.c.article_id == duplicate).values(article_id=into))
     conn.execute(
         sa.update(article_urls)
@@ -107,6 +114,62 @@ def event_from_row(row: Any) -> LifecycleEvent:
         new_url=row.new_url,
         status=row.status,
     )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventRow:
+    """A lifecycle event with what a change list shows beside it."""
+
+    event: LifecycleEvent
+    source: str
+    title: str | None
+
+
+def recent_events(
+    conn: Connection,
+    *,
+    source: str | None,
+    article_id: int | None,
+    kinds: Sequence[str] | None,
+    before: tuple[datetime, int] | None,
+    limit: int,
+) -> list[EventRow]:
+    """Newest first, paged by (at, id)."""
+    query = (
+        sa.select(article_events, sources.c.name.label("source_name"), articles.c.title)
+        .join(articles, articles.c.id == article_events.c.article_id)
+        .join(sources, sources.c.id == articles.c.source_id)
+    )
+    query = query.where(articles.c.status != ArticleStatus.HIDDEN.value)
+    if source is not None:
+        query = query.where(sources.c.name == source)
+    if article_id is not None:
+        query = query.where(article_events.c.article_id == article_id)
+    if kinds:
+        query = query.where(article_events.c.kind.in_(list(kinds)))
+    if before is not None:
+        at, event_id = before
+        query = query.where(
+            article_events.c.at <= at,
+            sa.or_(article_events.c.at < at, article_events.c.id < event_id),
+        )
+    query = query.order_by(article_events.c.at.desc(), article_events.c.id.desc()).limit(limit)
+    return [
+        EventRow(event=event_from_row(row), source=row.source_name, title=row.title)
+        for row in conn.execute(query)
+    ]
+
+
+def iter_events(conn: Connection) -> Iterator[EventRow]:
+    """Every event, oldest article first, in order (for exports)."""
+    query = (
+        sa.select(article_events, sources.c.name.label("source_name"), articles.c.title)
+        .join(articles, articles.c.id == article_events.c.article_id)
+        .join(sources, sources.c.id == articles.c.source_id)
+        .order_by(article_events.c.article_id, article_events.c.at, article_events.c.id)
+    )
+    for row in conn.execute(query):
+        yield EventRow(event=event_from_row(row), source=row.source_name, title=row.title)
 
 
 def list_events(conn: Connection, article_id: int) -> list[LifecycleEvent]:
