@@ -48,8 +48,8 @@ def test_article_to_diff_to_inline(base_url, tmp_path):
         page.click("text=Mayor opens new bridge")
         assert "The article has changed 2 times." in page.inner_text(".log")
         page.click("a.diff-link >> nth=0")
-        assert page.inner_text("td.old del") == "Monday"
-        assert page.inner_text("td.new ins") == "Tuesday"
+        assert page.inner_text(".diff.side .old del") == "Monday"
+        assert page.inner_text(".diff.side .new ins") == "Tuesday"
         page.click("a.view-switch")
         assert "view=inline" in page.url
         assert page.locator("div.diff.inline del").count() >= 1

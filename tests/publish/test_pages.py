@@ -96,6 +96,7 @@ def test_distance_words(minutes, words):
 
 def test_change_count_is_versions_minus_one():
     assert changed_sentence(1) == "The article has changed 0 times."
+    assert changed_sentence(2) == "The article has changed once."  # not "1 times"
     assert changed_sentence(4) == "The article has changed 3 times."
 
 
@@ -110,7 +111,7 @@ def test_diff_side_by_side_and_inline(client, newsroom):
     side = client.get(f"/articles/{newsroom.calm}/diff/1/2").text
     assert "<del>Monday</del>" in side
     assert "<ins>Tuesday</ins>" in side
-    assert '<td class="old">' in side
+    assert 'class="old"' in side
     assert 'id="p1"' in side
     assert 'href="#p1"' in side
     assert "<ins>new </ins>" in side or "<ins>new</ins>" in side  # headline diff
@@ -258,3 +259,10 @@ def test_headline_flip_flops_are_named_on_the_change_log(client, store):
     assert "The headline alternates between 2 variants" in html
     assert "“Storm hits coast” / “Coast battered by storm”" in html
     assert "The article has changed 3 times." in html
+
+
+def test_an_unchanged_paragraph_is_printed_once_in_the_side_by_side_diff(client, newsroom):
+    side = client.get(f"/articles/{newsroom.calm}/diff/2/3").text
+    assert side.count("The mayor opened the bridge on Tuesday.") == 1
+    inline = client.get(f"/articles/{newsroom.calm}/diff/2/3?view=inline").text
+    assert inline.count("The mayor opened the bridge on Tuesday.") == 1

@@ -65,6 +65,50 @@ def diff_view(old: Version, new: Version) -> DiffView:
     )
 
 
+# Unchanged paragraphs shown around each change; longer runs of unchanged text are folded.
+CONTEXT = 1
+_MIN_FOLD = 2  # folding a single paragraph behind a button saves nothing
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Fold:
+    """A run of unchanged paragraphs shown behind "N unchanged paragraphs" (<details>)."""
+
+    folded: tuple[DiffRow, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.folded)
+
+
+def fold_unchanged(
+    rows: Sequence[DiffRow], *, context: int = CONTEXT
+) -> tuple[DiffRow | Fold, ...]:
+    """The rows with runs of unchanged paragraphs folded, keeping `context` around each change."""
+    near: set[int] = set()
+    for index, row in enumerate(rows):
+        if row.op != "equal":
+            near.update(range(index - context, index + context + 1))
+    blocks: list[DiffRow | Fold] = []
+    run: list[DiffRow] = []
+
+    def flush() -> None:
+        if len(run) >= _MIN_FOLD:
+            blocks.append(Fold(folded=tuple(run)))
+        else:
+            blocks.extend(run)
+        run.clear()
+
+    for index, row in enumerate(rows):
+        if row.op == "equal" and index not in near:
+            run.append(row)
+            continue
+        flush()
+        blocks.append(row)
+    flush()
+    return tuple(blocks)
+
+
 def summary(kind: str | None, flags: Sequence[str]) -> str:
     """`substantive change: headline, numbers` for feeds and tables."""
     label = f"{kind} change" if kind else "change"

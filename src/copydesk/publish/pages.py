@@ -11,7 +11,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from copydesk.diff import detect_flipflops
 from copydesk.publish import wording
 from copydesk.publish.cards import card_alt
-from copydesk.publish.diffview import diff_view, summary
+from copydesk.publish.diffview import diff_view, fold_unchanged, summary
 from copydesk.publish.params import (
     EVENT_KINDS,
     day_start,
@@ -248,13 +248,15 @@ def diff_page(request: Request) -> HTMLResponse:
     old, new = _version(article, versions, a), _version(article, versions, b)
     inline = request.query_params.get("view") == "inline"
     count = len(versions)
+    view = diff_view(old, new)
     return site.render(
         request,
         "diff.html",
         article=article,
         old=old,
         new=new,
-        view=diff_view(old, new),
+        view=view,
+        blocks=fold_unchanged(view.rows),
         card_alt=card_alt(article, old, new),
         inline=inline,
         view_query="?view=inline" if inline else "",

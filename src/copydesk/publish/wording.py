@@ -76,7 +76,10 @@ def origin_sentence(article: TrackedArticle) -> str:
 
 def changed_sentence(visible_versions: int) -> str:
     """N = visible versions − 1 (News Sniffer counted one too many)."""
-    return f"The article has changed {max(0, visible_versions - 1)} times."
+    changes = max(0, visible_versions - 1)
+    if changes == 1:
+        return "The article has changed once."
+    return f"The article has changed {changes} times."
 
 
 def schedule_state(article: TrackedArticle) -> ScheduleState:
