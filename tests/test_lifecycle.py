@@ -206,3 +206,58 @@ async def test_a_url_that_never_gave_a_version_retires_after_retire_after(tmp_pa
         assert retired.status is ArticleStatus.RETIRED
         assert store.events(never.id) == []  # never published: nothing was removed
         await fetcher.aclose()
+
+
+async def test_a_moved_article_found_first_at_its_new_address_stays_one_history(tmp_path, site):
+    """Discovery lists the new address before the old one is checked again."""
+    clock = FixedClock()
+    settings, fetcher = make(tmp_path, site, clock)
+    with Store.open(settings.db) as store:
+        tracker = Tracker(store=store, fetcher=fetcher, settings=settings, clock=clock)
+        article = await first_version(store, tracker, clock)
+        site.pages["/news/1-renamed"] = site.pages["/news/1"]
+        site.pages["/news/1"] = (301, {"location": "/news/1-renamed"}, "")
+        clock.advance(timedelta(minutes=3))
+        arrived = store.add_article("news", f"{BASE}/news/1-renamed", now=clock.now())
+        await tracker.check_article(arrived)
+        assert store.get_article(arrived.id) is None  # folded into the old article
+        moved = store.get_article(article.id)
+        assert moved.url == f"{BASE}/news/1-renamed"
+        assert [e.kind for e in store.events(article.id)] == [EventKind.MOVED]
+        assert len(store.versions(article.id)) == 1
+        assert store.old_urls(article.id) == [f"{BASE}/news/1"]
+        await fetcher.aclose()
+
+
+async def test_same_text_at_a_new_address_without_a_redirect_is_a_new_article(tmp_path, site):
+    clock = FixedClock()
+    settings, fetcher = make(tmp_path, site, clock)
+    with Store.open(settings.db) as store:
+        tracker = Tracker(store=store, fetcher=fetcher, settings=settings, clock=clock)
+        article = await first_version(store, tracker, clock)
+        site.pages["/news/copy"] = site.pages["/news/1"]  # syndicated twice, both live
+        copy = store.add_article("news", f"{BASE}/news/copy", now=clock.now())
+        await tracker.check_article(copy)
+        assert len(store.versions(copy.id)) == 1
+        assert store.events(article.id) == []
+        await fetcher.aclose()
+
+
+async def test_a_move_onto_an_address_with_its_own_history_retires_the_old_article(tmp_path, site):
+    clock = FixedClock()
+    settings, fetcher = make(tmp_path, site, clock)
+    with Store.open(settings.db) as store:
+        tracker = Tracker(store=store, fetcher=fetcher, settings=settings, clock=clock)
+        article = await first_version(store, tracker, clock)
+        other = article_html("Another story", ["Different words entirely here."] * 3)
+        site.pages["/news/2"] = (200, {"content-type": "text/html"}, other)
+        second = store.add_article("news", f"{BASE}/news/2", now=clock.now())
+        await tracker.check_article(second)
+        site.pages["/news/1"] = (301, {"location": "/news/2"}, "")
+        await tracker.check_article(store.get_article(article.id))
+        [event] = store.events(article.id)
+        assert event.new_url == f"{BASE}/news/2"
+        old = store.get_article(article.id)
+        assert old.url == f"{BASE}/news/1"
+        assert old.status is ArticleStatus.RETIRED
+        await fetcher.aclose()

@@ -226,6 +226,13 @@ class Tracker:
             return self._record_failure(article, exc, page=page, events=restored)
         article = self._follow_canonical(article, extracted)
         article, moved = self._moved(article, page, extracted)
+        if moved and self._elsewhere(article):
+            # The story goes on under the other article; the store retires this one.
+            return self._record_quiet(
+                replace(article, url=moved[0].url), page, CheckOutcome.UNCHANGED, events=moved
+            )
+        if not moved and article.version_count == 0:
+            article, moved = await self._arrived(article, extracted, rules)
         events = restored + moved
         latest = self.store.latest_version(article.id)
         baseline = (
@@ -241,6 +248,38 @@ class Tracker:
         return self._record_extracted(
             article, page, extracted, latest, baseline, note=note, events=events
         )
+
+    async def _arrived(
+        self, article: TrackedArticle, extracted: Article, rules: ExtractRules
+    ) -> tuple[TrackedArticle, tuple[LifecycleEvent, ...]]:
+        """A new URL whose text an article of the same source has: did that one move here?
+
+        Discovery often lists a moved article's new address before the old one is checked
+        again. When the old address now redirects here permanently (or names this one as
+        canonical), this check becomes the old article's, with a moved event, so the history
+        stays one article; otherwise it is a new article like any other.
+        """
+        earlier = self.store.find_same_text(article.source, extracted, exclude=article.id)
+        if earlier is None:
+            return article, ()
+        try:
+            page = await self.fetcher.fetch(earlier.url)
+            seen = await asyncio.to_thread(
+                extract_article, page.text, url=page.final_url, rules=rules
+            )
+        except (FetchError, ExtractError):
+            return article, ()
+        if announce.moved_to(earlier, page, seen) != article.url:
+            return article, ()
+        event = LifecycleEvent(
+            article_id=earlier.id,
+            kind=EventKind.MOVED,
+            at=self.clock.now(),
+            url=earlier.url,
+            new_url=article.url,
+            status=page.redirects[0] if page.moved_permanently else None,
+        )
+        return replace(earlier, url=article.url), (event,)
 
     async def _gone(self, article: TrackedArticle, exc: FetchError) -> tuple[LifecycleEvent, ...]:
         """A gone event when a published article answers 404/410/451 twice in a row."""
@@ -278,9 +317,6 @@ class Tracker:
         new_url = announce.moved_to(article, page, extracted)
         if new_url is None:
             return article, ()
-        owner = self.store.find_article(new_url)
-        if owner is not None and owner.id != article.id and owner.version_count:
-            return article, ()  # another article with its own history already lives there
         event = LifecycleEvent(
             article_id=article.id,
             kind=EventKind.MOVED,
@@ -290,6 +326,11 @@ class Tracker:
             status=page.redirects[0] if page.moved_permanently else None,
         )
         return replace(article, url=new_url), (event,)
+
+    def _elsewhere(self, article: TrackedArticle) -> bool:
+        """Whether another article with a history of its own already has this address."""
+        owner = self.store.find_article(article.url)
+        return owner is not None and owner.id != article.id and owner.version_count > 0
 
     async def _reread(
         self, url: str, rules: ExtractRules, *, render: bool

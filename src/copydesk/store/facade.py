@@ -8,6 +8,7 @@ from types import TracebackType
 
 from copydesk.errors import StoreError
 from copydesk.records import (
+    Article,
     ArticleStatus,
     Candidate,
     Check,
@@ -22,7 +23,7 @@ from copydesk.records import (
 )
 from copydesk.store import budget as budgets
 from copydesk.store import learned, listings, outbox, reads, writes
-from copydesk.store.blobs import get_blob
+from copydesk.store.blobs import content_hash, get_blob
 from copydesk.store.budget import Budget, Rank
 from copydesk.store.database import Database
 from copydesk.store.listings import Listing
@@ -309,6 +310,15 @@ class Store:
         """Every lifecycle event, article by article, oldest first (for exports)."""
         with self._db.read() as conn:
             yield from outbox.iter_events(conn)
+
+    def find_same_text(
+        self, source: str, article: Article, *, exclude: int
+    ) -> TrackedArticle | None:
+        """An active article of `source` (not `exclude`) that has a version with this text."""
+        digest = content_hash(article.title, article.byline, article.paragraphs)
+        with self._db.read() as conn:
+            found = outbox.same_text(conn, source, digest, exclude)
+            return None if found is None else reads.get_article(conn, found)
 
     def old_urls(self, article_id: int) -> list[str]:
         """The addresses an article moved away from, oldest first."""

@@ -34,6 +34,7 @@ from copydesk.store.schema import (
     deliveries,
     outbox,
     sources,
+    versions,
 )
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
@@ -80,7 +81,14 @@ def _move(db: Database, conn: Connection, event: LifecycleEvent) -> None:
     ).first()
     if owner is not None and owner.id != event.article_id:
         if owner.version_count:
-            return  # two histories already: keep both, the event names the new address
+            # Two histories already: keep both. The event names the new address, where the
+            # story goes on; this one is retired so it does not report the move again.
+            conn.execute(
+                sa.update(articles)
+                .where(articles.c.id == event.article_id)
+                .values(status=ArticleStatus.RETIRED.value, next_check_at=None)
+            )
+            return
         _fold(conn, int(owner.id), event.article_id)
     conn.execute(
         db.insert_ignoring_conflicts(
@@ -102,6 +110,25 @@ def _fold(conn: Connection, duplicate: int, into: int) -> None:
         .values(article_id=into)
     )
     conn.execute(sa.delete(articles).where(articles.c.id == duplicate))
+
+
+def same_text(conn: Connection, source: str, digest: str, exclude: int) -> int | None:
+    """An active article of `source`, other than `exclude`, with a version of this text."""
+    query = (
+        sa.select(versions.c.article_id)
+        .join(articles, articles.c.id == versions.c.article_id)
+        .join(sources, sources.c.id == articles.c.source_id)
+        .where(
+            versions.c.content_hash == digest,
+            versions.c.article_id != exclude,
+            sources.c.name == source,
+            articles.c.status == ArticleStatus.ACTIVE.value,
+        )
+        .order_by(versions.c.captured_at.desc())
+        .limit(1)
+    )
+    found = conn.execute(query).scalar()
+    return None if found is None else int(found)
 
 
 def event_from_row(row: Any) -> LifecycleEvent:

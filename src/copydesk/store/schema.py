@@ -139,6 +139,7 @@ versions = sa.Table(
     sa.Column("change_flags", sa.JSON, nullable=False),
     sa.UniqueConstraint("article_id", "seq"),
     sa.Index("ix_versions_article_id_number", "article_id", "number"),
+    sa.Index("ix_versions_content_hash", "content_hash"),
 )
 
 checks = sa.Table(
