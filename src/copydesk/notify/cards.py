@@ -64,8 +64,10 @@ def alt_text(notice: Notice) -> str:
     else:
         parts.append(f"Headline: “{plain(notice.title, 200)}”.")
     if excerpt is not None and excerpt.spans:
-        removed = " … ".join(plain(t, 200) for op, t in excerpt.spans if op == "delete")
-        added = " … ".join(plain(t, 200) for op, t in excerpt.spans if op == "insert")
+        removed = " … ".join(
+            plain(t, 200) for op, t in excerpt.spans if op == "delete" and t.strip()
+        )
+        added = " … ".join(plain(t, 200) for op, t in excerpt.spans if op == "insert" and t.strip())
         if removed:
             parts.append(f"Removed: “{removed}”.")
         if added:
@@ -88,8 +90,10 @@ def render_card(notice: Notice) -> bytes:
     else:
         top = _block(draw, [("equal", notice.title)], _Box(top, 2, 40, True))
     draw.line([(MARGIN, top + 14), (WIDTH - MARGIN, top + 14)], fill=RULE, width=2)
-    spans: Sequence[tuple[str, str]] = excerpt.spans if excerpt else ()
-    if spans:
+    spans: list[tuple[str, str]] = list(excerpt.spans) if excerpt else []
+    if spans and excerpt is not None:
+        # the excerpt is a window on the paragraph: say so at the ends that were cut
+        spans = [("equal", "… ")] * excerpt.cut_start + spans + [("equal", " …")] * excerpt.cut_end
         lines = max(1, (HEIGHT - 80 - (top + 40)) // 46)
         _block(draw, spans, _Box(top + 40, lines, 30))
     _footer(draw, notice)
@@ -136,6 +140,8 @@ def _tokens(spans: Iterable[tuple[str, str]]) -> list[_Token]:
     """Words, spaces and single CJK characters (break points), each with its font script."""
     out: list[_Token] = []
     for op, text in spans:
+        if not text.strip():
+            op = "equal"  # a removed or added space alone is not worth a mark
         if out and out[-1].op != op and "equal" not in (op, out[-1].op):
             out.append(_Token(" ", "equal", None))  # a removal and its replacement: apart
         current, script = "", None
