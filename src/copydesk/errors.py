@@ -17,7 +17,8 @@ CopydeskError
 ├── ExtractError           a page had no article text to extract
 ├── StoreError             the database refused or failed
 ├── DiffError              two versions could not be compared
-└── NotifyError            a notification or diff card could not be made
+├── NotifyError            a notification or diff card could not be made
+└── ArchiveError           a WARC/ARC file could not be read or written
 """
 
 from __future__ import annotations
@@ -125,3 +126,7 @@ class DiffError(CopydeskError):
 
 class NotifyError(CopydeskError):
     """A notification or diff card could not be made (a missing font package, say)."""
+
+
+class ArchiveError(CopydeskError):
+    """A WARC or ARC file could not be read or written."""

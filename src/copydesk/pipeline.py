@@ -9,14 +9,17 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from copydesk import announce
+from copydesk.archive import CaptureRecord, WarcArchive, WarcRef
 from copydesk.clock import Clock
 from copydesk.diff import ChangeKind, classify, compare
 from copydesk.discover import discover
 from copydesk.errors import (
+    ArchiveError,
     CopydeskError,
     DiscoverError,
     ExtractError,
@@ -37,6 +40,7 @@ from copydesk.records import (
     ExtractRules,
     LifecycleEvent,
     Page,
+    Provenance,
     ScheduleState,
     Source,
     TrackedArticle,
@@ -88,11 +92,20 @@ def describe_error(exc: CopydeskError) -> str:
 class Tracker:
     """Runs single steps of the pipeline against one store and one fetcher."""
 
-    def __init__(self, *, store: Store, fetcher: Fetcher, settings: Settings, clock: Clock) -> None:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        fetcher: Fetcher,
+        settings: Settings,
+        clock: Clock,
+        archive: WarcArchive | None = None,
+    ) -> None:
         self.store = store
         self.fetcher = fetcher
         self.settings = settings
         self.clock = clock
+        self.archive = archive  # WARC capture ([archive] warc_dir), None when off
         self.learning = SourceLearning(store=store, settings=settings, clock=clock)
 
     # ── discovery ────────────────────────────────────────────────────────────────────
@@ -388,6 +401,16 @@ class Tracker:
             return replace(article, url=canonical)
         return article
 
+    def baseline(
+        self, latest: Version, extracted: Article, rules: ExtractRules, url: str
+    ) -> Version | Article:
+        """The stored version as `extracted`'s extractor sees it (re-extracted on upgrades)."""
+        return self._baseline(latest, extracted, rules, url)
+
+    def source_of(self, name: str) -> Source:
+        """The stored source with its configured patterns and extraction rules on top."""
+        return self._source(name)
+
     def _baseline(
         self, latest: Version, extracted: Article, rules: ExtractRules, url: str
     ) -> Version | Article:
@@ -413,15 +436,18 @@ class Tracker:
         note: str | None = None,
         events: tuple[LifecycleEvent, ...] = (),
     ) -> CheckReport:
-        kind, outcome = "new", CheckOutcome.NEW_VERSION
-        flags: tuple[str, ...] = ()
-        if baseline is not None:
-            verdict = classify(baseline, extracted)
-            kind, flags = str(verdict.kind), verdict.flags
-            outcome = _OUTCOMES.get(verdict.kind, CheckOutcome.NEW_VERSION)
+        kind, flags, outcome = decide_change(baseline, extracted)
         if outcome is CheckOutcome.UNCHANGED:
-            return self._record_quiet(article, page, outcome, note=note, events=events)
+            return self._record_quiet(
+                article, page, outcome, note=note, events=events, latest=latest
+            )
         now = self.clock.now()
+        capture_id = f"urn:uuid:{uuid.uuid4()}"
+        try:
+            # On disk (flushed, fsynced) before the version that cites it is committed.
+            provenance = self._archive(article, page, now, capture_id, outcome)
+        except ArchiveError as exc:
+            return self._record_failure(article, exc, page=page)
         visible = outcome is CheckOutcome.NEW_VERSION
         plan = self._plan(article, now, outcome, changed=visible)
         notices = announce.lifecycle_notices(self.settings, article, events)
@@ -431,16 +457,19 @@ class Tracker:
             )
             notices += (told,) if told else ()
         result = CheckResult(
-            check=self._check(article, page, outcome, note=note),
+            check=self._check(article, page, outcome, note=note, at=now, capture_id=capture_id),
             article=extracted,
             trivial=not visible,
             change_kind=kind,
             change_flags=flags,
             raw_html=page.body,
+            content_type=page.content_type,
+            provenance=provenance,
             next_check_at=plan.next_check_at,
             retired=plan.retired,
             events=events,
             notices=notices,
+            wayback_save=self.settings.archive.wayback_save,
         )
         version = self.store.record_check(result)
         change = None
@@ -458,6 +487,35 @@ class Tracker:
             )
         return CheckReport(article=article, outcome=outcome, version=version, change=change)
 
+    def _archive(
+        self,
+        article: TrackedArticle,
+        page: Page,
+        now: datetime,
+        capture_id: str,
+        outcome: CheckOutcome,
+        *,
+        revisit_of: Version | None = None,
+    ) -> Provenance:
+        """Write the fetch to the WARC archive (when on); the version will cite the record."""
+        if self.archive is None:
+            return Provenance()
+        item = CaptureRecord(
+            page=page,
+            captured_at=now,
+            check_id=capture_id,
+            article_url=article.url,
+            source=article.source,
+            outcome=outcome.value,
+        )
+        if revisit_of is not None and revisit_of.html_hash == _hash(page.body):
+            cited = revisit_of.provenance
+            ref = None if cited.record_id is None else WarcRef(cited.file or "", cited.record_id)
+            ref = self.archive.write_revisit(item, refers_to=ref, refers_at=revisit_of.captured_at)
+        else:
+            ref = self.archive.write_capture(item)
+        return Provenance(file=ref.file, record_id=ref.record_id)
+
     def _record_quiet(
         self,
         article: TrackedArticle,
@@ -466,12 +524,21 @@ class Tracker:
         *,
         note: str | None = None,
         events: tuple[LifecycleEvent, ...] = (),
+        latest: Version | None = None,
     ) -> CheckReport:
         now = self.clock.now()
+        capture_id = None
+        if self.archive is not None and self.settings.archive.revisits and latest is not None:
+            capture_id = f"urn:uuid:{uuid.uuid4()}"
+            try:
+                self._archive(article, page, now, capture_id, outcome, revisit_of=latest)
+            except ArchiveError as exc:  # a lost revisit record loses no version: log it
+                logger.warning("%s: revisit record not written: %s", article.url, exc)
+                capture_id = None
         plan = self._plan(article, now, outcome)
         self.store.record_check(
             CheckResult(
-                check=self._check(article, page, outcome, note=note),
+                check=self._check(article, page, outcome, note=note, at=now, capture_id=capture_id),
                 next_check_at=plan.next_check_at,
                 retired=plan.retired,
                 events=events,
@@ -529,11 +596,19 @@ class Tracker:
         self.store.record_check(CheckResult(check=check, next_check_at=now))
 
     def _check(
-        self, article: TrackedArticle, page: Page, outcome: CheckOutcome, *, note: str | None = None
+        self,
+        article: TrackedArticle,
+        page: Page,
+        outcome: CheckOutcome,
+        *,
+        note: str | None = None,
+        at: datetime | None = None,
+        capture_id: str | None = None,
     ) -> Check:
         return Check(
             article_id=article.id,
-            checked_at=self.clock.now(),
+            checked_at=at or self.clock.now(),
+            capture_id=capture_id,
             outcome=outcome,
             error=note,
             status=page.status,
@@ -601,6 +676,25 @@ def _retry_after(exc: CopydeskError) -> timedelta | None:
     return exc.retry_after if isinstance(exc, HTTPStatusError) else None
 
 
+def decide_change(
+    baseline: Version | Article | None, extracted: Version | Article
+) -> tuple[str, tuple[str, ...], CheckOutcome]:
+    """The change decision: kind, flags and outcome of `extracted` after `baseline`.
+
+    Live checks and imports both decide here: identical texts make no version, trivial ones a
+    hidden version, anything else (or a first state) a visible one.
+    """
+    if baseline is None:
+        return "new", (), CheckOutcome.NEW_VERSION
+    verdict = classify(baseline, extracted)
+    return str(verdict.kind), verdict.flags, _OUTCOMES.get(verdict.kind, CheckOutcome.NEW_VERSION)
+
+
+def same_text(a: Version | Article, b: Version | Article) -> bool:
+    """Title, byline and paragraphs all equal."""
+    return _same_text(a, b)
+
+
 def _same_text(a: Version | Article, b: Version | Article) -> bool:
     return (a.title, a.byline, tuple(a.paragraphs)) == (b.title, b.byline, tuple(b.paragraphs))
 
@@ -629,4 +723,11 @@ def compare_pages(old_html: str, new_html: str, *, url: str | None = None) -> di
     }
 
 
-__all__ = ["CheckReport", "Tracker", "compare_pages", "describe_error"]
+__all__ = [
+    "CheckReport",
+    "Tracker",
+    "compare_pages",
+    "decide_change",
+    "describe_error",
+    "same_text",
+]

@@ -120,6 +120,13 @@ class Page:
     elapsed: float = 0.0  # seconds
     redirects: tuple[int, ...] = ()  # statuses of the redirects followed, in order
 
+    # What a WARC archive of this exchange needs: the last hop's headers as sent and received
+    # (names as given, in order) and the address of the server that answered.
+    request_headers: tuple[tuple[str, str], ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()
+    reason: str = ""
+    ip_address: str | None = None
+
     @property
     def moved_permanently(self) -> bool:
         """Every redirect on the way was permanent (301/308): the page has a new address."""
@@ -171,6 +178,47 @@ class TrackedArticle:
         return max(0, self.version_count - 1)
 
 
+class Origin(StrEnum):
+    """Where a version's raw capture came from."""
+
+    FETCH = "fetch"  # copydesk's own fetch
+    WARC = "warc"  # imported from a WARC/ARC file
+    WAYBACK = "wayback"  # imported from a Wayback Machine (CDX) capture
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Provenance:
+    """Where a version's raw capture lives outside the database, so a citation can be checked.
+
+    For a fetch with WARC capture on: copydesk's own WARC file and the response record's id.
+    For an import: the file (or the memento URL) and the record id it came from.
+    """
+
+    origin: Origin = Origin.FETCH
+    file: str | None = None
+    record_id: str | None = None
+    memento_url: str | None = None  # a Wayback Machine copy (Save Page Now, or the import's)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Capture:
+    """One archived HTTP response: what a WARC response record holds (and an import yields)."""
+
+    url: str  # WARC-Target-URI
+    captured_at: datetime  # WARC-Date
+    status: int
+    body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+    content_type: str | None = None
+    ip_address: str | None = None
+    file: str | None = None  # the WARC/ARC file it was read from
+    record_id: str | None = None  # WARC-Record-ID (ARC records have none)
+    payload_digest: str | None = None
+    offset: int = 0  # where its record starts in `file`
+    article_url: str | None = None  # copydesk's own WARCs name the tracked article …
+    source: str | None = None  # … and its source
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Version:
     """A stored state of an article. `number` counts visible versions, 1-based."""
@@ -190,6 +238,8 @@ class Version:
     seq: int = 0  # order among all stored versions of the article, trivial ones included
     change_kind: str | None = None  # classification against the previous version
     change_flags: tuple[str, ...] = ()
+    content_type: str | None = None  # the raw capture's Content-Type
+    provenance: Provenance = field(default_factory=Provenance)
 
     @property
     def text(self) -> str:
@@ -209,6 +259,17 @@ class Check:
     last_modified: str | None = None
     html_hash: str | None = None
     elapsed: float = 0.0
+    capture_id: str | None = None  # urn:uuid in the WARC metadata record of this check
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reclassified:
+    """A stored version's new classification, after an imported capture went in before it."""
+
+    version_id: int
+    change_kind: str
+    change_flags: tuple[str, ...]
+    trivial: bool
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -398,8 +459,11 @@ class CheckResult:
     change_kind: str | None = None  # classification against the previous version
     change_flags: tuple[str, ...] = ()
     raw_html: bytes | None = None  # the capture that produced `article`
+    content_type: str | None = None  # of raw_html
+    provenance: Provenance = field(default_factory=Provenance)
     next_check_at: datetime | None = None
     retired: bool = False
     events: tuple[LifecycleEvent, ...] = ()  # written with the check, in its transaction
     notices: tuple[Notice, ...] = ()  # outbox entries, in the same transaction
     moved_to: str | None = None  # the article's new address (a moved event)
+    wayback_save: bool = False  # queue a Save Page Now request for the new version

@@ -111,6 +111,27 @@ class ScheduleSettings:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ArchiveSettings:
+    warc_dir: str = ""  # relative to the working folder; empty: no WARC capture
+    warc_max_bytes: int = 1_000_000_000
+    revisits: bool = False
+    wayback_cdx: str = "https://web.archive.org/cdx/search/cdx"
+    wayback_replay: str = ""  # empty: derived from wayback_cdx
+    wayback_save: bool = False
+    wayback_save_url: str = "https://web.archive.org/save/"
+
+    @property
+    def replay_base(self) -> str:
+        """Where `{timestamp}id_/{url}` captures are served, next to the CDX API."""
+        if self.wayback_replay:
+            return self.wayback_replay.rstrip("/") + "/"
+        cdx = self.wayback_cdx.rstrip("/")
+        if cdx.endswith("/cdx/search/cdx"):  # the Internet Archive's layout
+            return cdx.removesuffix("/cdx/search/cdx") + "/web/"
+        return cdx.removesuffix("/cdx") + "/"  # pywb's: /COLLECTION/cdx next to /COLLECTION/
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class WebSettings:
     admin_token: str = ""
     base_url: str = ""
@@ -153,6 +174,7 @@ class Settings:
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
     notify: tuple[NotifyRule, ...] = ()
     web: WebSettings = field(default_factory=WebSettings)
+    archive: ArchiveSettings = field(default_factory=ArchiveSettings)
     sources: tuple[Source, ...] = ()
 
     def source(self, name: str) -> Source | None:
@@ -207,6 +229,47 @@ class SettingInfo:
 
 
 SETTINGS: tuple[SettingInfo, ...] = (
+    SettingInfo(
+        "archive.revisits",
+        False,
+        "With WARC capture on, also write a `revisit` record (identical-payload-digest profile) "
+        "for each check that found the article unchanged; by default unchanged checks write "
+        "nothing.",
+    ),
+    SettingInfo(
+        "archive.warc_dir",
+        "",
+        "Folder (relative to the working folder) where every fetch that produces a new version "
+        "is kept as WARC 1.1 request/response records; empty: WARC capture off.",
+    ),
+    SettingInfo(
+        "archive.warc_max_bytes",
+        1_000_000_000,
+        "A WARC file is closed and a new one started once it reaches this size (bytes).",
+        AT_LEAST_1,
+    ),
+    SettingInfo(
+        "archive.wayback_cdx",
+        "https://web.archive.org/cdx/search/cdx",
+        "CDX server asked by `copydesk import --wayback` for the captures of a URL.",
+    ),
+    SettingInfo(
+        "archive.wayback_replay",
+        "",
+        "Where `TIMESTAMPid_/URL` captures are fetched; empty: next to `archive.wayback_cdx` "
+        "(`/web/` for the Internet Archive, the collection for pywb).",
+    ),
+    SettingInfo(
+        "archive.wayback_save",
+        False,
+        "Ask Save Page Now to capture each new version and link the memento from its page; "
+        "failures are recorded and retried, never block tracking.",
+    ),
+    SettingInfo(
+        "archive.wayback_save_url",
+        "https://web.archive.org/save/",
+        "Save Page Now endpoint; the article URL is appended to it.",
+    ),
     SettingInfo(
         "db",
         "sqlite:///copydesk.db",
@@ -371,6 +434,7 @@ SETTINGS: tuple[SettingInfo, ...] = (
 
 SECTIONS: dict[str, type[Any]] = {
     "delivery": DeliverySettings,
+    "archive": ArchiveSettings,
     "fetch": FetchSettings,
     "schedule": ScheduleSettings,
     "web": WebSettings,
@@ -475,6 +539,12 @@ _CONVERTERS: dict[type[Any], Callable[[Any], Any]] = {
 }
 
 
+# Settings that, when given, must be absolute http(s) URLs.
+_URL_SETTINGS = frozenset(
+    {"web.base_url", "archive.wayback_cdx", "archive.wayback_replay", "archive.wayback_save_url"}
+)
+
+
 def _convert(name: str, kind: type[Any], value: Any) -> Any:
     converted = _CONVERTERS[kind](value)
     info = _INFO.get(name)
@@ -484,7 +554,7 @@ def _convert(name: str, kind: type[Any], value: Any) -> Any:
         unknown = sorted(set(converted) - RENDER_RESOURCES)
         if unknown:
             raise SettingError(f"a list of {', '.join(sorted(RENDER_RESOURCES))}")
-    if name == "web.base_url" and converted:
+    if name in _URL_SETTINGS and converted:
         parts = urlsplit(converted)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise SettingError("an absolute http(s) URL such as https://news.example.org/")

@@ -18,6 +18,7 @@ from typing import Any
 from copydesk.clock import Clock
 from copydesk.delivery import Courier
 from copydesk.errors import CopydeskError
+from copydesk.evidence import WaybackSaver
 from copydesk.pipeline import CheckReport, Tracker
 from copydesk.records import CheckOutcome, Endpoint, TrackedArticle
 
@@ -27,6 +28,7 @@ _IDLE_SLEEP = 0.25  # seconds between looks at the store when nothing is in flig
 _GRACE = 3.0  # seconds in-flight work may take to finish once the loop stops
 _MIN_LEASE = timedelta(minutes=1)  # a claimed check not finished by then is due again
 _COURIER_EVERY = 1.0  # seconds between looks at the notification outbox
+_SAVE_EVERY = 5.0  # seconds between looks at the Save Page Now queue
 
 
 @dataclass(slots=True)
@@ -56,6 +58,7 @@ class Worker:
         on_report: Callable[[CheckReport], None] | None = None,
         grace: float = _GRACE,
         courier: Courier | None = None,
+        saver: WaybackSaver | None = None,
     ) -> None:
         self.tracker = tracker
         self.grace = grace
@@ -75,6 +78,10 @@ class Worker:
         # Endpoints whose poll crashed and could not even be recorded: left alone for the
         # error back-off (monotonic deadline), so a broken database is not a hot loop.
         self._cooling: dict[int, float] = {}
+        # Save Page Now runs beside the checks, one batch at a time: never in their way.
+        self.saver = saver
+        self._save_task: asyncio.Task[None] | None = None
+        self._next_save = 0.0
 
     def stop(self) -> None:
         """Ask the loop to finish: no new work is started, in-flight work may complete."""
@@ -89,6 +96,7 @@ class Worker:
                     break
                 started = self._start_due_work()
                 self._start_courier()
+                self._start_saves()
                 if once and not started and not self._tasks:
                     break
                 await self._pause(started)
@@ -172,6 +180,20 @@ class Worker:
                 started += 1
         return started
 
+    def _start_saves(self) -> None:
+        if self.saver is None or self.clock.monotonic() < self._next_save:
+            return
+        if self._save_task is not None and not self._save_task.done():
+            return
+        self._next_save = self.clock.monotonic() + _SAVE_EVERY
+        self._save_task = asyncio.ensure_future(self._saves(self.saver))
+
+    async def _saves(self, saver: WaybackSaver) -> None:
+        try:
+            await saver.run_due()
+        except Exception:  # a failing archive never stops tracking; retried next round
+            logger.exception("Save Page Now round crashed")
+
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
@@ -222,6 +244,9 @@ class Worker:
 
     async def _drain(self) -> None:
         """Let in-flight work finish briefly, then cancel it; leases make the rest due again."""
+        if self._save_task is not None and not self._save_task.done():
+            self._save_task.cancel()  # its lease makes the save due again later
+            await asyncio.wait({self._save_task}, timeout=1.0)
         if not self._tasks:
             return
         _done, pending = await asyncio.wait(set(self._tasks), timeout=self.grace)

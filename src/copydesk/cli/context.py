@@ -12,7 +12,9 @@ from pathlib import Path
 
 from rich.console import Console
 
+from copydesk.archive import WarcArchive
 from copydesk.clock import SystemClock
+from copydesk.evidence import WaybackSaver
 from copydesk.fetch import Fetcher
 from copydesk.pipeline import Tracker
 from copydesk.settings import Settings, load_settings
@@ -59,15 +61,34 @@ def open_store(settings: Settings) -> Iterator[Store]:
 
 
 @contextlib.asynccontextmanager
-async def open_tracker(settings: Settings, store: Store) -> AsyncIterator[Tracker]:
+async def open_tracker(
+    settings: Settings, store: Store, *, capture: bool = True
+) -> AsyncIterator[Tracker]:
+    """A tracker with its fetcher and, when `[archive] warc_dir` is set, its WARC archive."""
     clock = SystemClock()
     fetcher = Fetcher(settings.fetch, clock=clock)
+    archive = None
     try:
-        tracker = Tracker(store=store, fetcher=fetcher, settings=settings, clock=clock)
+        if capture and settings.archive.warc_dir:
+            archive = WarcArchive(
+                Path(settings.archive.warc_dir), max_bytes=settings.archive.warc_max_bytes
+            )
+        tracker = Tracker(
+            store=store, fetcher=fetcher, settings=settings, clock=clock, archive=archive
+        )
         yield tracker
         tracker.flush_stats()  # a one-off check teaches the source's statistics too
     finally:
+        if archive is not None:
+            archive.close()
         await fetcher.aclose()
+
+
+def wayback_saver(settings: Settings, tracker: Tracker) -> WaybackSaver | None:
+    """The background Save Page Now queue, when `[archive] wayback_save` is on."""
+    if not settings.archive.wayback_save:
+        return None
+    return WaybackSaver(tracker.store, tracker.fetcher, settings.archive, clock=tracker.clock)
 
 
 def with_db(settings: Settings, db: str) -> Settings:

@@ -10,7 +10,7 @@ import sys
 import click
 from rich.text import Text
 
-from copydesk.cli import demo, notifying, texts, tracking, web  # noqa: F401  (each module registers its commands)
+from copydesk.cli import demo, evidence, notifying, texts, tracking, web  # noqa: F401  (each module registers its commands)
 from copydesk.cli.app import app
 from copydesk.cli.context import err_console
 from copydesk.cli.output import plain

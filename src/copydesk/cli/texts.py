@@ -17,6 +17,7 @@ from rich.text import Text
 
 from copydesk.cli.app import app, canonical_or_error, settings_of
 from copydesk.cli.context import console, open_store
+from copydesk.cli.evidence import run_warc_export
 from copydesk.diff import classify, compare, detect_flipflops, render_terminal
 from copydesk.errors import CopydeskError, UsageError
 from copydesk.extract import extract_article
@@ -201,7 +202,8 @@ def _rows(store: Store, fmt: str, include_trivial: bool) -> Iterator[dict[str, A
     if fmt == "jsonl":
         versions = export_rows(store.iter_export(include_trivial=include_trivial))
         return itertools.chain(versions, event_rows(store.iter_events()))
-    raise UsageError(f"unknown export format: {fmt} (use jsonl, {', '.join(EDIT_FORMATS)})")
+    formats = ", ".join(("jsonl", *EDIT_FORMATS, "warc"))
+    raise UsageError(f"unknown export format: {fmt} (use {formats})")
 
 
 @app.command()
@@ -211,16 +213,29 @@ def export(
         str,
         typer.Option(
             "--format",
-            help="jsonl (one version a line), or sentence-level edits between consecutive "
-            "visible versions: edits-jsonl, csv, parquet.",
+            help="jsonl (one version a line); sentence-level edits between consecutive "
+            "visible versions: edits-jsonl, csv, parquet; or warc (every version's raw "
+            "capture as a WARC 1.1 response record).",
         ),
     ] = "jsonl",
     out: Annotated[str, typer.Option("--out", help="Output file, or - for standard output.")] = "-",
     all_: Annotated[
         bool, typer.Option("--all", help="Include trivial versions (jsonl only).")
     ] = False,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Only this source's articles (warc only).")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Only versions captured at or after DATE (warc only)."),
+    ] = None,
 ) -> None:
     """Data for researchers and archives."""
+    if fmt == "warc":
+        run_warc_export(ctx, out, source, since)
+        return
+    if source is not None or since is not None:
+        raise UsageError("--source and --since apply to --format warc")
     if fmt in EDIT_FORMATS:
         _export_edits(ctx, fmt, out, all_)
         return

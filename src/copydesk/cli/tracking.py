@@ -10,7 +10,13 @@ from rich.table import Table
 from rich.text import Text
 
 from copydesk.cli.app import app, canonical_or_error, clock, settings_of, source_name_for
-from copydesk.cli.context import console, install_stop_signals, open_store, open_tracker
+from copydesk.cli.context import (
+    console,
+    install_stop_signals,
+    open_store,
+    open_tracker,
+    wayback_saver,
+)
 from copydesk.delivery import Courier
 from copydesk.discover import detect_kind
 from copydesk.errors import BlockedURLError, FetchError, UsageError
@@ -123,6 +129,7 @@ async def _run_worker(
             concurrency=settings.fetch.concurrency,
             on_report=_print_report,
             courier=courier,
+            saver=wayback_saver(settings, tracker),
         )
         install_stop_signals(worker)
         return await worker.run(duration=duration, once=once)

@@ -51,6 +51,9 @@ class _Answer:
     headers: httpx.Headers
     body: bytes = b""
     redirects: tuple[int, ...] = ()  # statuses of the redirect hops that led here
+    request_headers: tuple[tuple[str, str], ...] = ()
+    reason: str = ""
+    ip_address: str | None = None
 
 
 class _Budget:
@@ -103,6 +106,22 @@ def _declared_length(response: httpx.Response) -> int | None:
         return None
     # int() of thousands of digits raises; a length that long is over any cap anyway
     return int(value) if len(value) <= 18 else 10**18
+
+
+def _pairs(raw: list[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:
+    return tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in raw)
+
+
+def _peer_address(response: httpx.Response) -> str | None:
+    """The IP address that answered (for WARC-IP-Address); None on in-memory transports."""
+    stream = response.extensions.get("network_stream")
+    if stream is None:
+        return None
+    try:
+        peer = stream.get_extra_info("server_addr")
+    except (AttributeError, OSError):
+        return None
+    return str(peer[0]) if isinstance(peer, tuple) and peer else None
 
 
 class Fetcher:
@@ -224,6 +243,10 @@ class Fetcher:
             not_modified=not_modified,
             elapsed=self._clock.monotonic() - started,
             redirects=answer.redirects,
+            request_headers=answer.request_headers,
+            headers=_pairs(answer.headers.raw),
+            reason=answer.reason,
+            ip_address=answer.ip_address,
         )
 
     async def _follow(self, url: str, headers: dict[str, str], *, robots: bool) -> _Answer:
@@ -291,7 +314,15 @@ class Fetcher:
                 body = b""
                 if status not in _REDIRECTS and status != 304:
                     body = await self._read_capped(response, url)
-                return _Answer(url=url, status=status, headers=response.headers, body=body)
+                return _Answer(
+                    url=url,
+                    status=status,
+                    headers=response.headers,
+                    body=body,
+                    request_headers=_pairs(request.headers.raw),
+                    reason=response.reason_phrase,
+                    ip_address=_peer_address(response),
+                )
             finally:
                 await response.aclose()
 

@@ -59,6 +59,11 @@ def version_row(article: TrackedArticle, version: Version) -> dict[str, Any]:
         "text": version.text,
         "trivial": version.trivial,
         "change": version.change_kind,
+        "html_sha256": version.html_hash,
+        "origin": version.provenance.origin.value,
+        "origin_file": version.provenance.file,
+        "origin_record": version.provenance.record_id,
+        "memento_url": version.provenance.memento_url,
     }
 
 

@@ -16,13 +16,14 @@ from copydesk.records import (
     Delivery,
     Endpoint,
     LifecycleEvent,
+    Reclassified,
     Source,
     SourceEditStats,
     TrackedArticle,
     Version,
 )
 from copydesk.store import budget as budgets
-from copydesk.store import learned, listings, outbox, reads, writes
+from copydesk.store import evidence, learned, listings, outbox, reads, writes
 from copydesk.store.blobs import content_hash, get_blob
 from copydesk.store.budget import Budget, Rank
 from copydesk.store.database import Database
@@ -379,6 +380,98 @@ class Store:
 
     def integrity_ok(self) -> bool:
         return self._db.integrity_ok()
+
+    # ---- evidence: imports, Save Page Now, WARC export, verification --------------------
+
+    def import_article(self, source: str, url: str, *, at: datetime, track: bool) -> TrackedArticle:
+        """The article at `url` for an import: created (retired unless `track`) when unknown."""
+        with self._db.write() as conn:
+            known = reads.find_article(conn, url)
+            if known is not None:
+                return known
+            if reads.get_source(conn, source) is None:
+                writes.upsert_source(conn, Source(name=source), at)
+            source_id = writes.active_source_id(conn, source)
+            article_id = evidence.import_article(self._db, conn, source_id, url, at, track=track)
+            return _exists(reads.get_article(conn, article_id), article_id)
+
+    def version_neighbours(
+        self, article_id: int, at: datetime
+    ) -> tuple[Version | None, Version | None]:
+        """The version in force at `at` and the next one after it (either may be None)."""
+        with self._db.read() as conn:
+            return evidence.neighbours(conn, article_id, at)
+
+    def capture_known(self, key: str, *, article_id: int | None, at: datetime, digest: str) -> bool:
+        """True when this capture was imported before, or is one of copydesk's own checks."""
+        with self._db.read() as conn:
+            return evidence.capture_known(conn, key, article_id, at, digest)
+
+    def record_import(
+        self,
+        result: CheckResult,
+        *,
+        key: str,
+        now: datetime,
+        successor: Reclassified | None = None,
+        merge_into: int | None = None,
+    ) -> Version | None:
+        """Store an imported capture in its place in the article's history, all or nothing."""
+        with self._db.write() as conn:
+            return evidence.record_import(
+                self._db,
+                conn,
+                result,
+                key=key,
+                successor=successor,
+                merge_into=merge_into,
+                now=now,
+            )
+
+    def due_wayback_saves(
+        self, now: datetime, *, limit: int, lease: timedelta
+    ) -> list[tuple[int, str, int]]:
+        """Claim Save Page Now requests due now: (version id, URL, attempts), held for `lease`."""
+        with self._db.write() as conn:
+            due = evidence.due_saves(conn, now, limit)
+            for version_id, _, _ in due:
+                evidence.lease_save(conn, version_id, now + lease)
+            return due
+
+    def record_wayback_save(
+        self,
+        version_id: int,
+        *,
+        now: datetime,
+        memento_url: str | None = None,
+        error: str | None = None,
+        retry_in: timedelta | None = None,
+    ) -> None:
+        with self._db.write() as conn:
+            evidence.record_save(
+                conn, version_id, memento_url=memento_url, error=error, now=now, retry_in=retry_in
+            )
+
+    def wayback_save_state(self, version_id: int) -> dict[str, object] | None:
+        with self._db.read() as conn:
+            return evidence.save_state(conn, version_id)
+
+    def iter_captures(
+        self, *, source: str | None = None, since: datetime | None = None
+    ) -> Iterator[tuple[TrackedArticle, Version, bytes | None]]:
+        """Every stored version (trivial too) with its raw capture, for a WARC export."""
+        with self._db.read() as conn:
+            yield from evidence.iter_captures(conn, source=source, since=since)
+
+    def verify_blobs(self) -> Iterator[tuple[str, str | None]]:
+        """Re-hash every stored blob: (hash, problem or None)."""
+        with self._db.read() as conn:
+            yield from evidence.verify_blobs(conn)
+
+    def warc_citations(self) -> Iterator[tuple[int, int, str, str]]:
+        """(article id, version number, WARC file, record id) cited by fetched versions."""
+        with self._db.read() as conn:
+            yield from evidence.warc_citations(conn)
 
 
 def _exists(article: TrackedArticle | None, article_id: int) -> TrackedArticle:

@@ -16,6 +16,8 @@ from copydesk.records import (
     Endpoint,
     EndpointKind,
     ExtractRules,
+    Origin,
+    Provenance,
     Source,
     TrackedArticle,
     Version,
@@ -106,6 +108,13 @@ def version_from_row(row: Any) -> Version:
         seq=row.seq,
         change_kind=row.change_kind,
         change_flags=tuple(row.change_flags or ()),
+        content_type=row.content_type,
+        provenance=Provenance(
+            origin=Origin(row.origin or Origin.FETCH.value),
+            file=row.origin_file,
+            record_id=row.origin_record,
+            memento_url=row.memento_url,
+        ),
     )
 
 
@@ -120,6 +129,7 @@ def check_from_row(row: Any) -> Check:
         last_modified=row.last_modified,
         html_hash=row.html_hash,
         elapsed=row.elapsed,
+        capture_id=row.capture_id,
     )
 
 

@@ -137,6 +137,12 @@ versions = sa.Table(
     sa.Column("extractor", sa.Text, nullable=False),
     sa.Column("change_kind", sa.String(20)),
     sa.Column("change_flags", sa.JSON, nullable=False),
+    # Evidence (records.Provenance): where the raw capture came from and lives outside the DB.
+    sa.Column("content_type", sa.Text),
+    sa.Column("origin", sa.String(20)),  # None: a fetch (before provenance was kept)
+    sa.Column("origin_file", sa.Text),
+    sa.Column("origin_record", sa.Text),
+    sa.Column("memento_url", sa.Text),
     sa.UniqueConstraint("article_id", "seq"),
     sa.Index("ix_versions_article_id_number", "article_id", "number"),
     sa.Index("ix_versions_content_hash", "content_hash"),
@@ -156,6 +162,7 @@ checks = sa.Table(
     sa.Column("html_hash", sa.String(64)),
     sa.Column("elapsed", sa.Float, nullable=False),
     sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id")),
+    sa.Column("capture_id", sa.String(64)),  # urn:uuid named in the WARC metadata record
     sa.Index("ix_checks_article_id_checked_at", "article_id", "checked_at"),
     sa.Index("ix_checks_checked_at", "checked_at"),  # the fetch budget counts the last hour
 )
@@ -213,4 +220,28 @@ deliveries = sa.Table(
     sa.Column("sent_at", UTCDateTime),
     sa.UniqueConstraint("outbox_id", "target_key"),
     sa.Index("ix_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+)
+
+# Captures taken in by `copydesk import`, keyed by what they are (URL, time, payload hash), so a
+# second import of the same file, or of the same capture found elsewhere, adds nothing.
+imported_captures = sa.Table(
+    "imported_captures",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), nullable=False),
+    sa.Column("captured_at", UTCDateTime, nullable=False),
+    sa.Column("origin_file", sa.Text),
+    sa.Column("origin_record", sa.Text),
+    sa.Column("imported_at", UTCDateTime, nullable=False),
+)
+
+# Save Page Now requests for new versions: written with the version, done in the background.
+wayback_saves = sa.Table(
+    "wayback_saves",
+    metadata,
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), primary_key=True),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", UTCDateTime, index=True),  # None: done or given up
+    sa.Column("last_error", sa.Text),
+    sa.Column("saved_at", UTCDateTime),
 )

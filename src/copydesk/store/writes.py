@@ -18,6 +18,7 @@ from copydesk.records import (
     CheckResult,
     Endpoint,
     EndpointKind,
+    Provenance,
     Source,
     Version,
 )
@@ -25,7 +26,7 @@ from copydesk.store import outbox, reads
 from copydesk.store.blobs import content_hash, encode_paragraphs, put_blob, sha256_hex
 from copydesk.store.database import Database
 from copydesk.store.listings import Listing, mark_listed, newest
-from copydesk.store.schema import articles, checks, endpoints, sources, versions
+from copydesk.store.schema import articles, checks, endpoints, sources, versions, wayback_saves
 
 _CHUNK = 500  # bound on IN (...) lists and multi-row VALUES
 _ACTIVE = ArticleStatus.ACTIVE.value
@@ -334,11 +335,18 @@ def record_check(db: Database, conn: Connection, result: CheckResult) -> Version
     ).first()
     if article is None:
         raise UsageError(f"unknown article: {check.article_id}")
-    check_id = _insert_check(conn, result)
+    check_id = insert_check(conn, result)
     version = None
     if result.article is not None:
         version = insert_version(db, conn, result)
         conn.execute(sa.update(checks).where(checks.c.id == check_id).values(version_id=version.id))
+        if result.wayback_save and not version.trivial:
+            # Asked in the background (copydesk.evidence); written here so none is lost.
+            conn.execute(
+                sa.insert(wayback_saves).values(
+                    version_id=version.id, attempts=0, next_attempt_at=check.checked_at
+                )
+            )
     _update_checked_article(conn, result, version)
     events = outbox.insert_events(db, conn, result.events) if result.events else []
     if result.notices:  # the outbox, in this same transaction: a version is never untold
@@ -348,7 +356,7 @@ def record_check(db: Database, conn: Connection, result: CheckResult) -> Version
     return version
 
 
-def _insert_check(conn: Connection, result: CheckResult) -> int:
+def insert_check(conn: Connection, result: CheckResult) -> int:
     check = result.check
     html_hash = check.html_hash
     if html_hash is None and result.raw_html is not None:
@@ -363,6 +371,7 @@ def _insert_check(conn: Connection, result: CheckResult) -> int:
         last_modified=check.last_modified,
         html_hash=html_hash,
         elapsed=check.elapsed,
+        capture_id=check.capture_id,
     )
     return int(conn.execute(statement.returning(checks.c.id)).scalar_one())
 
@@ -395,6 +404,8 @@ def insert_version(db: Database, conn: Connection, result: CheckResult) -> Versi
         seq=(last_seq or 0) + 1,
         change_kind=result.change_kind,
         change_flags=tuple(result.change_flags),
+        content_type=result.content_type,
+        provenance=result.provenance,
     )
     content_blob = put_blob(db, conn, encode_paragraphs(version.paragraphs))
     statement = sa.insert(versions).values(_version_row(version, content_blob))
@@ -418,6 +429,17 @@ def _version_row(version: Version, content_blob: str) -> dict[str, Any]:
         "extractor": version.extractor,
         "change_kind": version.change_kind,
         "change_flags": list(version.change_flags),
+        **provenance_columns(version.provenance),
+        "content_type": version.content_type,
+    }
+
+
+def provenance_columns(provenance: Provenance) -> dict[str, Any]:
+    return {
+        "origin": provenance.origin.value,
+        "origin_file": provenance.file,
+        "origin_record": provenance.record_id,
+        "memento_url": provenance.memento_url,
     }
 
 
