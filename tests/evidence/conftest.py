@@ -1,0 +1,125 @@
+"""Helpers for the evidence tests: the CLI as a subprocess, a tracked newsroom with WARC on."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from copydesk.clock import HeldClock
+from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer
+
+CONFIG = """
+[fetch]
+allow_hosts = ["127.0.0.1"]
+per_host_concurrency = 4
+per_host_delay = "10ms"
+[schedule]
+feed_interval = "1s"
+after_change = "500ms"
+max_interval = "1s"
+retire_after = "1h"
+[archive]
+warc_dir = "warc"
+"""
+
+# What a version is, for comparing two databases: texts, capture times and classification.
+VERSION_KEYS = (
+    "article_url",
+    "source",
+    "version",
+    "captured_at",
+    "title",
+    "byline",
+    "published_at",
+    "paragraphs",
+    "trivial",
+    "change",
+)
+
+
+def env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("COPYDESK_")}
+
+
+def copydesk(
+    workdir: Path, db: str, *args: str, timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "copydesk", "--db", str(workdir / db), *args],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env=env(),
+    )
+
+
+def exported(workdir: Path, db: str) -> list[dict[str, object]]:
+    """Every version (trivial ones too) as `export --format jsonl --all` gives it."""
+    result = copydesk(workdir, db, "export", "--format", "jsonl", "--all", "--out", "-")
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+
+def versions_of(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The versions, per article in time order (article ids differ between databases)."""
+    picked = [{k: row[k] for k in VERSION_KEYS} for row in rows]
+    return sorted(picked, key=lambda v: (str(v["article_url"]), str(v["captured_at"])))
+
+
+@dataclass
+class TrackedRun:
+    workdir: Path
+    db: str
+    output: str
+
+
+def track_newsroom(workdir: Path, *, articles: int = 6, edits: int = 2) -> TrackedRun:
+    """Track a newsroom with WARC capture on until its script has played out."""
+    (workdir / "copydesk.toml").write_text(CONFIG, encoding="utf-8")
+    clock = HeldClock()
+    config = NewsroomConfig(
+        seed=11,
+        articles=articles,
+        min_edits=edits,
+        max_edits=edits,
+        publish_window=4.0,
+        edit_gap=2.0,
+    )
+    newsroom = Newsroom(config, clock=clock)
+    with NewsroomServer(newsroom) as server:
+        added = copydesk(workdir, "live.db", "add", server.rss_url)
+        assert added.returncode == 0, added.stderr
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "copydesk", "--db", str(workdir / "live.db"), "run"],
+            cwd=workdir,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env(),
+        )
+        deadline = time.monotonic() + 60
+        while newsroom.request_counts.get("/rss.xml", 0) < 2:
+            assert time.monotonic() < deadline, "the tracker never polled the feed"
+            time.sleep(0.05)
+        clock.start()
+        time.sleep(newsroom.script_end + 4)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+    return TrackedRun(workdir=workdir, db="live.db", output=out)
+
+
+@pytest.fixture(scope="module")
+def tracked(tmp_path_factory: pytest.TempPathFactory) -> TrackedRun:
+    """One tracked newsroom run with WARC on, shared by the tests that only read it."""
+    return track_newsroom(tmp_path_factory.mktemp("tracked"))
