@@ -123,3 +123,99 @@ def track_newsroom(workdir: Path, *, articles: int = 6, edits: int = 2) -> Track
 def tracked(tmp_path_factory: pytest.TempPathFactory) -> TrackedRun:
     """One tracked newsroom run with WARC on, shared by the tests that only read it."""
     return track_newsroom(tmp_path_factory.mktemp("tracked"))
+
+
+# ── pywb: the web archive's own indexer and replay server, run as subprocesses ─────────────
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def pywb_bin() -> Path | None:
+    """pywb's tools: COPYDESK_PYWB (a bin folder), else .venv-pywb/bin as .ci/run makes it."""
+    configured = os.environ.get("COPYDESK_PYWB")
+    folder = Path(configured) if configured else REPO / ".venv-pywb" / "bin"
+    return folder if (folder / "wayback").is_file() else None
+
+
+@pytest.fixture
+def pywb() -> Path:
+    folder = pywb_bin()
+    if folder is None:
+        pytest.skip(
+            "pywb not installed: python3 -m venv .venv-pywb && "
+            ".venv-pywb/bin/pip install 'pywb>=2.10' (its own venv; see .ci/run)"
+        )
+    return folder
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class PywbServer:
+    """A pywb collection `test` over some WARC files: CDX API at /test/cdx, replay at /test/."""
+
+    def __init__(self, bin_dir: Path, workdir: Path, warcs: list[Path]) -> None:
+        self.bin_dir = bin_dir
+        self.workdir = workdir
+        self.warcs = warcs
+        self.port = free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/test/"
+
+    def index(self) -> Path:
+        """Index the files with pywb's cdx-indexer (sorted CDXJ), as an archivist would."""
+        index = self.workdir / "index.cdxj"
+        folder = self.warcs[0].parent
+        subprocess.run(
+            [str(self.bin_dir / "cdx-indexer"), "-s", "-j", "-d", str(folder)]
+            + [str(w) for w in self.warcs]
+            + ["-o", str(index)],
+            check=True,
+            cwd=self.workdir,
+            capture_output=True,
+            timeout=120,
+        )
+        return index
+
+    def __enter__(self) -> PywbServer:
+        index = self.index()
+        folder = self.warcs[0].parent
+        (self.workdir / "config.yaml").write_text(
+            f"collections:\n  test:\n    index_paths: {index}\n    archive_paths: {folder}/\n",
+            encoding="utf-8",
+        )
+        self.proc = subprocess.Popen(
+            [str(self.bin_dir / "wayback"), "-p", str(self.port), "-b", "127.0.0.1"],
+            cwd=self.workdir,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        import httpx
+
+        deadline = time.monotonic() + 60
+        while True:
+            assert self.proc.poll() is None, "pywb exited at start-up"
+            try:
+                if httpx.get(self.base + "cdx?url=example.com", timeout=2).status_code < 500:
+                    return self
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "pywb did not start in 60 s"
+            time.sleep(0.2)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()

@@ -59,10 +59,25 @@ def _read_capped(stream: Any, cap: int) -> bytes | None:
         parts.append(piece)
 
 
+def _arc_when(value: str | None) -> datetime | None:
+    if not value or not value.isdigit():
+        return None
+    try:
+        moment = datetime.strptime((value + "0" * 14)[:14], "%Y%m%d%H%M%S")
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC)
+
+
 def _capture(record: Any, path: Path, offset: int, cap: int) -> Capture | None:
     headers = record.rec_headers
-    url = headers.get_header("WARC-Target-URI")
-    when = _when(headers.get_header("WARC-Date"))
+    arc = record.format == "arc"
+    if arc:  # ARC: no record id of its own; the file and offset name the record
+        url = headers.get_header("uri")
+        when = _arc_when(headers.get_header("archive-date"))
+    else:
+        url = headers.get_header("WARC-Target-URI")
+        when = _when(headers.get_header("WARC-Date"))
     http = record.http_headers
     if not url or when is None or http is None:
         return None
@@ -78,8 +93,7 @@ def _capture(record: Any, path: Path, offset: int, cap: int) -> Capture | None:
             logger.info("%s#%d: body over %d bytes, skipped", path.name, offset, cap)
             return None
         body = read
-    # ARC records have no id of their own (warcio invents a new one on every read).
-    record_id = headers.get_header("WARC-Record-ID") if record.format != "arc" else None
+    record_id = None if arc else headers.get_header("WARC-Record-ID")
     return Capture(
         url=url.strip(),
         captured_at=when,
@@ -87,7 +101,7 @@ def _capture(record: Any, path: Path, offset: int, cap: int) -> Capture | None:
         body=body,
         headers=tuple((str(k), str(v)) for k, v in http.headers),
         content_type=content_type,
-        ip_address=headers.get_header("WARC-IP-Address"),
+        ip_address=headers.get_header("ip-address" if arc else "WARC-IP-Address"),
         file=str(path),
         record_id=record_id or f"{path.name}#{offset}",
         payload_digest=headers.get_header("WARC-Payload-Digest"),
@@ -117,7 +131,7 @@ def iter_captures(
     except OSError as exc:
         raise ArchiveError(f"cannot read {path}: {exc.strerror or exc}") from exc
     with stream:
-        records = ArchiveIterator(stream, arc2warc=True)
+        records = ArchiveIterator(stream)
         seen = 0
         try:
             for record in records:

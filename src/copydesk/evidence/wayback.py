@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from copydesk.archive import cdx_query_url, memento_of_save, parse_cdx
 from copydesk.archive.cdx import CdxCapture, memento_url, replay_url
 from copydesk.clock import Clock
-from copydesk.errors import FetchError
+from copydesk.errors import ArchiveError, FetchError
 from copydesk.evidence.imports import Importer
 from copydesk.fetch import Fetcher
 from copydesk.pipeline import describe_error
@@ -63,7 +63,11 @@ class WaybackBackfill:
                 limit=_PAGE,
                 resume_key=resume,
             )
-            page = await self.fetcher.fetch(query)
+            try:
+                page = await self.fetcher.fetch(query)
+            except FetchError as exc:
+                endpoint = self.settings.wayback_cdx
+                raise ArchiveError(f"CDX server {endpoint}: {describe_error(exc)}") from exc
             listed = parse_cdx(page.text)
             found.extend(c for c in listed.captures if _wanted(c))
             if listed.resume_key:
