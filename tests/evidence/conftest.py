@@ -67,7 +67,8 @@ def exported(workdir: Path, db: str) -> list[dict[str, object]]:
     """Every version (trivial ones too) as `export --format jsonl --all` gives it."""
     result = copydesk(workdir, db, "export", "--format", "jsonl", "--all", "--out", "-")
     assert result.returncode == 0, result.stderr
-    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    return [row for row in rows if row.get("record", "version") == "version"]
 
 
 def versions_of(rows: list[dict[str, object]]) -> list[dict[str, object]]:

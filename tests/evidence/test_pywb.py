@@ -17,7 +17,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from tests.evidence.conftest import PywbServer, copydesk, exported
-from tests.evidence.test_imports import A, B, C, URL
+from tests.evidence.test_imports import URL, A, B, C
 
 pytestmark = pytest.mark.slow
 
