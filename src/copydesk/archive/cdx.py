@@ -145,7 +145,17 @@ def memento_url(base: str, capture: CdxCapture) -> str:
 
 
 def memento_of_save(final_url: str, headers: tuple[tuple[str, str], ...], base: str) -> str | None:
-    """The memento a Save Page Now answer points to (final URL, Content-Location or Link)."""
+    """The memento a Save Page Now answer points to (final URL, Content-Location or Link).
+
+    Only an http(s) URL in the Wayback Machine's form is taken: it is linked from pages.
+    """
+    found = _memento_in(final_url, headers, base)
+    if found is None or not found.startswith(("http://", "https://")):
+        return None
+    return found if _MEMENTO.search(found) else None
+
+
+def _memento_in(final_url: str, headers: tuple[tuple[str, str], ...], base: str) -> str | None:
     if _MEMENTO.search(final_url):
         return final_url
     for name, value in headers:

@@ -163,4 +163,6 @@ def verify_command(ctx: typer.Context) -> None:
         console.print(f"OK: {summary}; no mismatch.", highlight=False)
         return
     console.print(f"FAILED: {summary}; {len(report.problems)} mismatches.", highlight=False)
-    raise typer.Exit(1)
+    # SystemExit, not typer.Exit: with standalone_mode off, the bundled click's Exit would not
+    # be the one cli.main catches, and the status would be lost.
+    raise SystemExit(1)

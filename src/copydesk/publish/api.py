@@ -175,6 +175,13 @@ def version(request: Request) -> JSONResponse:
             "byline": found.byline,
             "published_at": found.published_at,
             "paragraphs": found.paragraphs,
+            "html_sha256": found.html_hash,
+            "provenance": {
+                "origin": found.provenance.origin.value,
+                "file": found.provenance.file,
+                "record_id": found.provenance.record_id,
+                "memento_url": found.provenance.memento_url,
+            },
         }
     )
 
