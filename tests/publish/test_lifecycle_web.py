@@ -159,9 +159,9 @@ def test_metrics_and_healthz_count_notifications(client, newsroom):
     store.mark_delivery(first.id, status="sent", at=START)
     store.mark_delivery(second.id, status="failed", at=START, error="HTTP 500 from b")
     metrics = client.get("/metrics").text
-    assert "copydesk_notifications_sent_total 1" in metrics
-    assert "copydesk_notifications_failed_total 1" in metrics
-    assert "copydesk_notifications_pending 0" in metrics
+    assert "copydesk_notifications_sent_total 1.0" in metrics
+    assert "copydesk_notifications_failed_total 1.0" in metrics
+    assert "copydesk_notifications_pending 0.0" in metrics
     health = client.get("/healthz").json()["notifications"]
     assert (health["ok"], health["sent"], health["failed"]) == (False, 1, 1)
     assert health["recent_failures"][0]["error"] == "HTTP 500 from b"

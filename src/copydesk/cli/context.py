@@ -17,6 +17,7 @@ from copydesk.clock import SystemClock
 from copydesk.evidence import WaybackSaver
 from copydesk.fetch import Fetcher
 from copydesk.pipeline import Tracker
+from copydesk.publish.metrics import MeasuredFetcher, TrackerMetrics
 from copydesk.settings import Settings, load_settings
 from copydesk.store import Store
 from copydesk.worker import Worker
@@ -62,11 +63,22 @@ def open_store(settings: Settings) -> Iterator[Store]:
 
 @contextlib.asynccontextmanager
 async def open_tracker(
-    settings: Settings, store: Store, *, capture: bool = True
+    settings: Settings,
+    store: Store,
+    *,
+    capture: bool = True,
+    metrics: TrackerMetrics | None = None,
 ) -> AsyncIterator[Tracker]:
-    """A tracker with its fetcher and, when `[archive] warc_dir` is set, its WARC archive."""
+    """A tracker with its fetcher and, when `[archive] warc_dir` is set, its WARC archive.
+
+    With `metrics`, every fetch is timed into them (`run --metrics`).
+    """
     clock = SystemClock()
-    fetcher = Fetcher(settings.fetch, clock=clock)
+    fetcher = (
+        Fetcher(settings.fetch, clock=clock)
+        if metrics is None
+        else MeasuredFetcher(settings.fetch, metrics=metrics, clock=clock)
+    )
     archive = None
     try:
         if capture and settings.archive.warc_dir:

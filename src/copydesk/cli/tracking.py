@@ -21,6 +21,7 @@ from copydesk.delivery import Courier
 from copydesk.discover import detect_kind
 from copydesk.errors import BlockedURLError, FetchError, UsageError
 from copydesk.pipeline import CheckReport, describe_error
+from copydesk.publish.metrics import TrackerMetrics, serve_metrics
 from copydesk.records import Delivery, Endpoint, EndpointKind, Source, TrackedArticle
 from copydesk.settings import Settings, parse_duration
 from copydesk.store import Store
@@ -94,6 +95,13 @@ def _print_report(report: CheckReport) -> None:
         console.print(f"[green]v{report.version.number}[/] {report.article.url}")
 
 
+_METRICS = typer.Option(
+    "--metrics",
+    metavar="HOST:PORT",
+    help="Serve this process's Prometheus metrics (fetch latency, checks) at HOST:PORT/metrics.",
+)
+
+
 @app.command()
 def run(
     ctx: typer.Context,
@@ -103,6 +111,7 @@ def run(
     for_: Annotated[
         str | None, typer.Option("--for", help="Stop after this long, e.g. 90s, 2h.")
     ] = None,
+    metrics: Annotated[str | None, _METRICS] = None,
 ) -> None:
     """Run the tracker: poll endpoints and check due articles until stopped."""
     settings = settings_of(ctx)
@@ -112,35 +121,57 @@ def run(
         # are due again at once. (`copydesk worker` shares the database and waits for leases.)
         store.release_leases(clock.now())
         store.release_delivery_leases(clock.now())
-        stats = asyncio.run(_run_worker(settings, store, duration=duration, once=once))
+        stats = asyncio.run(
+            _run_worker(settings, store, duration=duration, once=once, metrics=metrics)
+        )
     outcomes = ", ".join(f"{k} {v}" for k, v in sorted(stats.outcomes.items())) or "none"
     summary = f"{stats.polls} polls, {stats.new_articles} new articles, {stats.checks} checks"
     console.print(f"{summary} ({outcomes}).")
 
 
 async def _run_worker(
-    settings: Settings, store: Store, *, duration: float | None, once: bool
+    settings: Settings,
+    store: Store,
+    *,
+    duration: float | None,
+    once: bool,
+    metrics: str | None = None,
 ) -> RunStats:
-    async with open_tracker(settings, store) as tracker:
-        courier = Courier(store=store, settings=settings, clock=clock)
-        worker = Worker(
-            tracker,
-            clock=clock,
-            concurrency=settings.fetch.concurrency,
-            on_report=_print_report,
-            courier=courier,
-            saver=wayback_saver(settings, tracker),
-        )
-        install_stop_signals(worker)
-        return await worker.run(duration=duration, once=once)
+    live = TrackerMetrics() if metrics else None
+    stop_metrics = None
+    if live is not None and metrics:
+        url, stop_metrics = serve_metrics(metrics, live.registry)
+        console.print(f"Metrics at {url}", highlight=False)
+
+    def on_report(report: CheckReport) -> None:
+        if live is not None:
+            live.observe_report(report)
+        _print_report(report)
+
+    try:
+        async with open_tracker(settings, store, metrics=live) as tracker:
+            courier = Courier(store=store, settings=settings, clock=clock)
+            worker = Worker(
+                tracker,
+                clock=clock,
+                concurrency=settings.fetch.concurrency,
+                on_report=on_report,
+                courier=courier,
+                saver=wayback_saver(settings, tracker),
+            )
+            install_stop_signals(worker)
+            return await worker.run(duration=duration, once=once)
+    finally:
+        if stop_metrics is not None:
+            stop_metrics()
 
 
 @app.command()
-def worker(ctx: typer.Context) -> None:
+def worker(ctx: typer.Context, metrics: Annotated[str | None, _METRICS] = None) -> None:
     """One of many tracker processes sharing one PostgreSQL database."""
     settings = settings_of(ctx)
     with open_store(settings) as store:
-        asyncio.run(_run_worker(settings, store, duration=None, once=False))
+        asyncio.run(_run_worker(settings, store, duration=None, once=False, metrics=metrics))
 
 
 @app.command()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from copydesk.store.facade import Store
+from copydesk.store.monitor import QueueCounts, queue_counts
 from copydesk.store.outbox import EventRow
 
-__all__ = ["EventRow", "Store"]
+__all__ = ["EventRow", "QueueCounts", "Store", "queue_counts"]
 
 from copydesk.store.web import (
     ChangeCursor,
