@@ -703,7 +703,9 @@ def _hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def compare_pages(old_html: str, new_html: str, *, url: str | None = None) -> dict[str, object]:
+def compare_pages(
+    old_html: str | bytes, new_html: str | bytes, *, url: str | None = None
+) -> dict[str, object]:
     """Whether and how the article changed between two saved pages (`copydesk compare`)."""
     address = url or "http://unknown.invalid/"
     old = extract_article(old_html, url=address)

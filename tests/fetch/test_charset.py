@@ -5,7 +5,7 @@ import codecs
 import httpx
 import pytest
 
-from copydesk.fetch.charset import charset_from_content_type, decode_body
+from copydesk.charset import charset_from_content_type, decode_body
 
 TEXT = "Café déjà vu – “quoted” €5"
 

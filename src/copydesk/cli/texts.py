@@ -116,13 +116,14 @@ def diff(
     console.print(line)
 
 
-def _read_input(path: str) -> str:
+def _read_input(path: str) -> bytes:
+    """The page's bytes: extraction decodes them as the fetcher would (copydesk.charset)."""
     if path == "-":
-        return sys.stdin.read()
+        return sys.stdin.buffer.read()
     file = Path(path)
     if not file.is_file():
         raise UsageError(f"no such file: {path}")
-    return file.read_bytes().decode("utf-8", errors="replace")
+    return file.read_bytes()
 
 
 def article_json(article: Article, url: str | None = None) -> dict[str, Any]:

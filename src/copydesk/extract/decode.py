@@ -1,15 +1,17 @@
-"""Bytes or text in, a parsed lxml document out; every failure becomes ExtractError."""
+"""Bytes or text in, a parsed lxml document out; every failure becomes ExtractError.
+
+Bytes are decoded by copydesk.charset, the same decoder the fetch stage uses.
+"""
 
 from __future__ import annotations
 
-import codecs
 import re
 
 from lxml import etree, html
 
+from copydesk.charset import decode_body
 from copydesk.errors import ExtractError
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # Text past this many characters is almost never article body; cutting it bounds parse time.
@@ -22,30 +24,6 @@ _SAMPLE = 20_000
 # largest has under 2,000); beyond it, extraction time grows into tens of seconds.
 MAX_ELEMENTS = 25_000
 _NEVER_TEXT = ("script", "style", "template", "svg", "link", "meta")
-
-
-def decode_html(data: str | bytes) -> str:
-    """Decode bytes by BOM, then strict UTF-8, then the page's meta charset, then cp1252."""
-    if isinstance(data, str):
-        return data
-    for bom, codec in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            return data.decode(codec, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    declared = _META_CHARSET.search(data[:4096])
-    if declared:
-        try:
-            return data.decode(declared.group(1).decode("ascii"), errors="replace")
-        except LookupError:
-            pass
-    return data.decode("cp1252", errors="replace")
 
 
 def _looks_binary(text: str) -> bool:
@@ -62,7 +40,7 @@ def parse_html(data: str | bytes) -> html.HtmlElement:
     Raises:
         ExtractError: the input is empty, binary, or not parseable as HTML.
     """
-    text = decode_html(data)[:MAX_CHARS]
+    text = (data if isinstance(data, str) else decode_body(data)[0])[:MAX_CHARS]
     if not text.strip():
         raise ExtractError("empty page")
     if _looks_binary(text):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from copydesk.fetch.charset import decode_body
+from copydesk.charset import decode_body
 from copydesk.fetch.fetcher import Fetcher
 from copydesk.fetch.guard import Resolver, check_url_allowed, is_public_address, system_resolver
 from copydesk.fetch.robots import RobotsCache, robots_url

@@ -15,6 +15,7 @@ from urllib.parse import urldefrag, urljoin
 
 import httpx
 
+from copydesk.charset import decode_body
 from copydesk.clock import Clock, SystemClock
 from copydesk.errors import (
     BlockedURLError,
@@ -26,7 +27,6 @@ from copydesk.errors import (
     RobotsDisallowedError,
     TooManyRedirectsError,
 )
-from copydesk.fetch.charset import decode_body
 from copydesk.fetch.decoding import ACCEPT_ENCODING, DecodingError, decoder_for
 from copydesk.fetch.guard import Resolver, check_url_allowed, system_resolver
 from copydesk.fetch.politeness import Politeness

@@ -1,4 +1,8 @@
-"""Pick a body's character encoding and decode it (pure: bytes and headers in, text out).
+"""The one charset decoder: pick a body's character encoding and decode it (pure).
+
+Kernel module, because two stages decode: fetch (a response body, with its Content-Type) and
+extract (saved pages and stored captures, without one). Both call decode_body, so a page
+re-extracted from its stored bytes reads exactly as it did when it was fetched.
 
 Order: byte-order mark, Content-Type charset, <meta>/XML declaration in the first 4 KB,
 strict UTF-8, a charset_normalizer guess, then UTF-8 with replacement characters. A label
@@ -29,6 +33,8 @@ _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([a-zA-Z0-9_.:\-]
 _AS_WINDOWS_1252 = frozenset(
     {"ascii", "us-ascii", "latin-1", "latin1", "iso-8859-1", "iso8859-1", "iso_8859-1", "l1"}
 )
+# Non-letters a Western page written in windows-1252 uses: quotes, dashes, symbols, spaces.
+_WESTERN_MARKS = frozenset("‘’‚“”„–—…•·€£¥¢©®™°±×÷§¶¹²³¼½¾«»¿¡ \xa0\xad†‡‰‹›")
 # Python codecs that are not character encodings a web page could declare.
 _NOT_WEB = frozenset(
     {"undefined", "unicode-escape", "raw-unicode-escape", "idna", "punycode", "utf-7", "mbcs"}
@@ -84,6 +90,26 @@ def _from_markup(body: bytes) -> str | None:
     return name
 
 
+def _western(body: bytes) -> bool:
+    """Whether undeclared bytes read as windows-1252 look like Western text.
+
+    Browsers fall back to windows-1252 for unlabelled legacy pages in Western locales, and
+    most such pages are English, French, German, Spanish…: mostly ASCII letters, a few
+    accented ones and typographic punctuation. charset_normalizer tends to name a DOS code
+    page for those (cp775, cp850), which turns “quotes” into box letters. Text in another
+    script read as windows-1252 is nearly all accented letters, so the share tells them apart.
+    """
+    try:
+        text = body[:_GUESS_BYTES].decode("cp1252")
+    except UnicodeDecodeError:  # a byte windows-1252 leaves undefined
+        return False
+    letters = [ch for ch in text if ch.isalpha()]
+    foreign = [ch for ch in letters if not ch.isascii()]
+    if not letters or len(foreign) > 0.3 * len(letters):
+        return False
+    return all(ch.isascii() or ch.isalpha() or ch in _WESTERN_MARKS for ch in text)
+
+
 def _guess(body: bytes) -> str | None:
     try:
         body.decode("utf-8")
@@ -91,6 +117,12 @@ def _guess(body: bytes) -> str | None:
         pass
     else:
         return "utf-8"
+    if b"\x00" in body[:_GUESS_BYTES]:
+        # Only UTF-16/32 put NUL bytes in text, and those pages carry a BOM or a label;
+        # unlabelled bytes with NULs are binary, kept as such so extraction can refuse them.
+        return None
+    if _western(body):
+        return "cp1252"
     matches = charset_normalizer.from_bytes(body[:_GUESS_BYTES])
     best = matches.best()
     if best is None:
