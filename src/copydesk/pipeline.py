@@ -10,6 +10,7 @@ import asyncio
 import hashlib
 import logging
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -17,7 +18,7 @@ from copydesk import announce
 from copydesk.archive import CaptureRecord, WarcArchive, WarcRef
 from copydesk.clock import Clock
 from copydesk.diff import ChangeKind, classify, compare
-from copydesk.discover import discover
+from copydesk.discover import discover_parts
 from copydesk.errors import (
     ArchiveError,
     CopydeskError,
@@ -34,6 +35,7 @@ from copydesk.records import (
     Check,
     CheckOutcome,
     CheckResult,
+    Discovery,
     Endpoint,
     EndpointKind,
     EventKind,
@@ -55,6 +57,8 @@ from copydesk.urls import InvalidURL, canonical_url, same_site
 logger = logging.getLogger(__name__)
 
 _GONE_STATUSES = announce.GONE_STATUSES
+_WRITE_CHUNK = 500  # candidates per write transaction when a poll registers its listing
+_NEXT_PART = timedelta(minutes=1)  # a listing taken in part is polled again this soon
 _OUTCOMES = {ChangeKind.IDENTICAL: CheckOutcome.UNCHANGED, ChangeKind.TRIVIAL: CheckOutcome.TRIVIAL}
 
 
@@ -137,29 +141,62 @@ class Tracker:
                 self._record_poll(endpoint, page=page, at=now)
                 return []
             source = self._source(endpoint.source)
+            parts = discover_parts(endpoint.kind, page.body, base_url=page.final_url, source=source)
             # Parsing is CPU-bound (a 10,000-entry feed takes seconds): keep the loop serving.
-            discovery = await asyncio.to_thread(
-                discover, endpoint.kind, page.body, base_url=page.final_url, source=source
-            )
+            first = await asyncio.to_thread(next, parts, None)
         except (FetchError, DiscoverError) as exc:
             logger.info("poll %s failed: %s", endpoint.url, exc)
             self._record_poll(endpoint, error=describe_error(exc), wait=_retry_after(exc))
             return []
         now = self.clock.now()
-        for child in discovery.sitemaps:
-            self.store.add_endpoint(
-                Endpoint(url=child, kind=endpoint.kind, source=endpoint.source), now=now
-            )
-        new = self.store.add_articles(
-            endpoint.source,
-            discovery.candidates,
-            now=now,
-            previous_poll=endpoint.last_ok_at,
-            ranked=endpoint.kind is EndpointKind.FRONTPAGE,
-        )
+        new, whole = await self._register(endpoint, first, parts, now)
         # The same moment as listed_at, so the next poll tells "still listed" from "back".
-        self._record_poll(endpoint, page=page, at=now)
+        # A listing taken in part forgets its validators (a 304 would hide the rest) and is
+        # polled again soon for the next part.
+        self._record_poll(endpoint, page=page if whole else None, at=now, whole=whole)
         return new
+
+    async def _register(
+        self,
+        endpoint: Endpoint,
+        part: Discovery | None,
+        parts: Iterator[Discovery],
+        now: datetime,
+    ) -> tuple[list[TrackedArticle], bool]:
+        """Store what a poll listed in small transactions off the event loop.
+
+        At most discover.max_new_per_poll new articles; returns them, and whether the whole
+        listing was read (False when the poll stopped at the limit).
+        """
+        limit = self.settings.discover.max_new_per_poll
+        new: list[TrackedArticle] = []
+        rank = 0
+        while part is not None:
+            for child in part.sitemaps:
+                self.store.add_endpoint(
+                    Endpoint(url=child, kind=endpoint.kind, source=endpoint.source), now=now
+                )
+            for start in range(0, len(part.candidates), _WRITE_CHUNK):
+                chunk = part.candidates[start : start + _WRITE_CHUNK]
+                new += await asyncio.to_thread(
+                    self.store.add_articles,
+                    endpoint.source,
+                    chunk,
+                    now=now,
+                    previous_poll=endpoint.last_ok_at,
+                    ranked=endpoint.kind is EndpointKind.FRONTPAGE,
+                    first_rank=rank,
+                    max_new=limit - len(new),
+                )
+                rank += len(chunk)
+                if len(new) >= limit:
+                    return new, False
+            try:
+                part = await asyncio.to_thread(next, parts, None)
+            except DiscoverError as exc:  # a later part of a long feed; what came is kept
+                logger.info("poll %s: part of the listing unreadable: %s", endpoint.url, exc)
+                return new, False
+        return new, True
 
     def _record_poll(
         self,
@@ -169,10 +206,15 @@ class Tracker:
         error: str | None = None,
         wait: timedelta | None = None,
         at: datetime | None = None,
+        whole: bool = True,
     ) -> None:
         assert endpoint.id is not None
         now = at or self.clock.now()
         delay = self.settings.schedule.feed_interval
+        etag = page.etag if page else None
+        last_modified = page.last_modified if page else None
+        if not whole:  # "" clears the stored validators, so the next poll reads the listing
+            delay, etag, last_modified = min(delay, _NEXT_PART), "", ""
         if error is not None:
             delay = max(
                 delay,
@@ -183,8 +225,8 @@ class Tracker:
             endpoint.id,
             polled_at=now,
             next_poll_at=now + delay,
-            etag=page.etag if page else None,
-            last_modified=page.last_modified if page else None,
+            etag=etag,
+            last_modified=last_modified,
             error=error,
         )
 

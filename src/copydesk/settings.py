@@ -94,6 +94,11 @@ class FetchSettings:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DiscoverSettings:
+    max_new_per_poll: int = 2000  # new articles one poll may add; the rest come on the next
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ScheduleSettings:
     feed_interval: timedelta = timedelta(minutes=5)
     after_change: timedelta = timedelta(minutes=5)
@@ -169,6 +174,7 @@ class DeliverySettings:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
     db: str = "sqlite:///copydesk.db"
+    discover: DiscoverSettings = field(default_factory=DiscoverSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
@@ -294,6 +300,14 @@ SETTINGS: tuple[SettingInfo, ...] = (
     ),
     SettingInfo(
         "delivery.timeout", "20s", "Time allowed for one delivery attempt to one target.", POSITIVE
+    ),
+    SettingInfo(
+        "discover.max_new_per_poll",
+        2000,
+        "New articles one feed, sitemap or front-page poll may add (the first listed); the "
+        "rest are added by the next polls, which come within a minute while a listing is "
+        "taken in parts. Bounds the work of one poll on a listing of 100,000 links.",
+        AT_LEAST_1,
     ),
     SettingInfo("fetch.allow_hosts", (), "Hosts exempt from the private-address (SSRF) guard."),
     SettingInfo(
@@ -433,6 +447,7 @@ SETTINGS: tuple[SettingInfo, ...] = (
 )
 
 SECTIONS: dict[str, type[Any]] = {
+    "discover": DiscoverSettings,
     "delivery": DeliverySettings,
     "archive": ArchiveSettings,
     "fetch": FetchSettings,

@@ -72,6 +72,7 @@ class Worker:
         self._stop = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
         self._busy_endpoints: set[int] = set()
+        self._polls: set[asyncio.Task[None]] = set()
         self.courier = courier
         self._courier_task: asyncio.Task[None] | None = None
         self._courier_due = 0.0
@@ -171,7 +172,7 @@ class Worker:
                 continue
             if len(self._tasks) >= self.concurrency:
                 continue
-            self._spawn(self._poll(endpoint))
+            self._polls.add(self._spawn(self._poll(endpoint)))
             started += 1
         room = self.concurrency - len(self._tasks)
         if room > 0:
@@ -194,10 +195,12 @@ class Worker:
         except Exception:  # a failing archive never stops tracking; retried next round
             logger.exception("Save Page Now round crashed")
 
-    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._polls.discard)
+        return task
 
     async def _poll(self, endpoint: Endpoint) -> None:
         assert endpoint.id is not None
@@ -243,7 +246,13 @@ class Worker:
             logger.warning("could not note the interrupted check of %s: %s", article.url, exc)
 
     async def _drain(self) -> None:
-        """Let in-flight work finish briefly, then cancel it; leases make the rest due again."""
+        """Let in-flight checks finish briefly, then cancel them; leases make the rest due again.
+
+        Polls are cancelled at once: a poll is safe to repeat, and a long listing must not
+        hold the stop (what it stored so far is kept; the endpoint is still due).
+        """
+        for poll in list(self._polls):
+            poll.cancel()
         if self._save_task is not None and not self._save_task.done():
             self._save_task.cancel()  # its lease makes the save due again later
             await asyncio.wait({self._save_task}, timeout=1.0)

@@ -136,7 +136,7 @@ async def test_an_unexpected_exception_in_a_poll_is_recorded_with_the_error_back
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=b"<rss version='2.0'><channel></channel></rss>")
 
-    monkeypatch.setattr(pipeline, "discover", _boom)
+    monkeypatch.setattr(pipeline, "discover_parts", _boom)
     settings = _settings(tmp_path)
     fetcher = Fetcher(
         settings.fetch,

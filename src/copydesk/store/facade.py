@@ -136,6 +136,8 @@ class Store:
         now: datetime,
         previous_poll: datetime | None = None,
         ranked: bool = False,
+        first_rank: int = 0,
+        max_new: int | None = None,
     ) -> list[TrackedArticle]:
         """Track unknown URLs (due now) and return only those; hints pull known ones forward.
 
@@ -144,11 +146,22 @@ class Store:
         (listed before, but not at `previous_poll`, that endpoint's last good poll), or that
         moved up 3 or more places, is hinted and due now, like one whose feed entry was
         updated. URLs are stored as given: the caller passes canonical ones (copydesk.urls).
+        At most `max_new` unknown URLs are tracked (the first listed); `first_rank` is the
+        place of the first candidate when a long listing is stored in parts.
         """
         listing = Listing(previous=previous_poll, ranked=ranked)
         with self._db.write() as conn:
             source_id = writes.active_source_id(conn, source)
-            new_ids = writes.add_articles(self._db, conn, source_id, candidates, now, listing)
+            new_ids = writes.add_articles(
+                self._db,
+                conn,
+                source_id,
+                candidates,
+                now,
+                listing,
+                first_rank=first_rank,
+                max_new=max_new,
+            )
             return reads.articles_by_id(conn, new_ids)
 
     def keep_listed(self, source: str, *, since: datetime, now: datetime) -> int:

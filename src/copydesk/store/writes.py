@@ -171,10 +171,18 @@ def add_articles(
     candidates: Sequence[Candidate],
     now: datetime,
     listing: Listing,
+    *,
+    first_rank: int = 0,
+    max_new: int | None = None,
 ) -> list[int]:
-    """Insert unknown URLs (due now), mark all listed, hint known ones; returns the new ids."""
+    """Insert unknown URLs (due now), mark all listed, hint known ones; returns the new ids.
+
+    At most `max_new` unknown URLs are inserted (the first ones listed); the others wait for
+    a later poll. `first_rank` is the place of the first candidate when a long listing comes
+    in parts.
+    """
     merged = list(_merge_candidates(candidates).values())
-    ranks = {c.url: i for i, c in enumerate(merged)} if listing.ranked else {}
+    ranks = {c.url: first_rank + i for i, c in enumerate(merged)} if listing.ranked else {}
     new_ids: list[int] = []
     for start in range(0, len(merged), _CHUNK):
         chunk = merged[start : start + _CHUNK]
@@ -185,6 +193,8 @@ def add_articles(
         known_by_url.update(_moved_away(conn, [c.url for c in chunk if c.url not in known_by_url]))
         known = list({row.id: row for row in known_by_url.values()}.values())
         fresh = [c for c in chunk if c.url not in known_by_url]
+        if max_new is not None:
+            fresh = fresh[: max(0, max_new - len(new_ids))]
         new_ids.extend(_insert_articles(db, conn, source_id, fresh, now, ranks))
         for candidate in chunk:
             row = known_by_url.get(candidate.url)
