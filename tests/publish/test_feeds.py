@@ -4,7 +4,7 @@ import feedparser
 import pytest
 from lxml import etree
 
-from copydesk.records import ArticleStatus
+from copydesk.records import ArticleStatus, Source
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -86,3 +86,49 @@ def test_each_feed_has_exactly_the_right_entries(client, newsroom, suffix):
     assert sorted(e.link.split("/articles/", 1)[1] for e in found.entries) == sorted(
         [f"{other}/versions/1", f"{hostile}/versions/2", f"{hostile}/versions/1"]
     )
+
+
+def _atom_updated(client, url: str) -> str:
+    return etree.fromstring(client.get(url).content).find(f"{ATOM}updated").text
+
+
+def test_an_empty_feed_is_dated_by_what_it_mirrors_never_1970(client, newsroom, web_clock):
+    from tests.publish.conftest import START
+
+    store = newsroom.store
+    store.add_source(Source(name="quiet"), now=START)
+    article = store.add_article("quiet", "https://quiet.example/a", now=START)
+    assert _atom_updated(client, "/sources/quiet/changes.atom") == "2026-03-01T08:00:00Z"
+    assert _atom_updated(client, f"/articles/{article.id}/changes.atom") == "2026-03-01T08:00:00Z"
+    assert _atom_updated(client, "/search.atom?q=nothingmatches") == "2026-03-01T12:00:00Z"
+    assert _atom_updated(client, "/changes.atom?source=quiet") == "2026-03-01T12:00:00Z"
+    rss = client.get("/sources/quiet/changes.rss").text
+    assert "lastBuildDate" not in rss  # RSS has no required date: omitted
+    assert "1970" not in client.get("/changes.atom?source=quiet").text
+
+
+def test_changes_feed_takes_the_front_pages_filters(client, newsroom):
+    def titles(url):
+        parsed = feedparser.parse(client.get(url).content)
+        assert not parsed.bozo, url
+        return [entry.title for entry in parsed.entries]
+
+    everything = titles("/changes.atom")
+    daily = titles("/changes.atom?source=daily")
+    assert daily
+    assert set(daily) <= set(everything)
+    assert titles("/changes.atom?source=weekly") == []  # only a first version: not a change
+    assert titles("/changes.atom?source=weekly&kind=new") == ["Weekly zebra story (version 1)"]
+    minor = titles("/changes.atom?kind=minor")
+    assert len(minor) == 1
+    assert minor[0].endswith("v2 (version 2)")  # the hostile article's minor change only
+    assert all("(version 1)" in t for t in titles("/changes.atom?kind=new"))
+    assert client.get("/changes.atom?kind=bogus").status_code == 400
+    # the page links to the feed with the same filters
+    page = client.get("/?source=weekly&kind=new").text
+    assert 'href="/changes.atom?source=weekly&amp;kind=new"' in page
+    assert 'href="/changes.atom"' in client.get("/").text
+    self_link = etree.fromstring(client.get("/changes.atom?source=weekly").content).find(
+        f"{ATOM}link[@rel='self']"
+    )
+    assert self_link.get("href").endswith("/changes.atom?source=weekly")

@@ -10,13 +10,14 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
+from urllib.parse import urlencode
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
 from copydesk.publish.diffview import summary
-from copydesk.publish.params import day_start, search_query
+from copydesk.publish.params import EVENT_KINDS, day_start, kind_param, search_query, text_param
 from copydesk.publish.site import int_param, site_of
 from copydesk.publish.wording import clean, event_sentence, iso
 from copydesk.store import ChangeRow, EventRow, recent_changes, search, source_figures
@@ -70,7 +71,8 @@ def _atom(feed: Feed) -> bytes:
     root = ET.Element(f"{{{ATOM}}}feed")
     _text(root, f"{{{ATOM}}}title", feed.title)
     _text(root, f"{{{ATOM}}}id", feed.self_url)
-    _text(root, f"{{{ATOM}}}updated", iso(feed.updated) or "1970-01-01T00:00:00Z")
+    # Atom requires a date: an empty feed carries the date of what it mirrors (see callers)
+    _text(root, f"{{{ATOM}}}updated", iso(feed.updated) or "")
     ET.SubElement(root, f"{{{ATOM}}}link", rel="self", href=clean(feed.self_url))
     ET.SubElement(root, f"{{{ATOM}}}link", rel="alternate", href=clean(feed.page))
     author = ET.SubElement(root, f"{{{ATOM}}}author")
@@ -91,7 +93,7 @@ def _rss(feed: Feed) -> bytes:
     _text(channel, "title", feed.title)
     _text(channel, "link", feed.page)
     _text(channel, "description", feed.title)
-    if feed.updated is not None:
+    if feed.updated is not None and feed.entries:  # optional in RSS: an empty feed has none
         _text(channel, "lastBuildDate", format_datetime(feed.updated, usegmt=True))
     for entry in feed.entries:
         item = ET.SubElement(channel, "item")
@@ -134,7 +136,10 @@ def _changes_feed(
     page: str,
     rows: tuple[ChangeRow, ...],
     events: list[EventRow] | None = None,
+    *,
+    updated: datetime | None = None,
 ) -> Response:
+    """The feed of `rows` and `events`; an empty feed is dated `updated` (Atom needs a date)."""
     base = _base(request)
     entries = [_change_entry(base, row) for row in rows]
     entries += [_event_entry(base, row) for row in events or []]
@@ -142,18 +147,31 @@ def _changes_feed(
     feed = Feed(
         title=title,
         page=base + page,
-        self_url=base + request.url.path,
+        self_url=base + request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         entries=tuple(entries),
-        updated=max((e.updated for e in entries), default=None),
+        updated=max((e.updated for e in entries), default=updated),
     )
     return _respond(request, feed)
 
 
 def all_changes(request: Request) -> Response:
-    store = site_of(request).store
-    rows = recent_changes(store, limit=FEED_SIZE).rows
-    events = store.recent_events(limit=FEED_SIZE)
-    return _changes_feed(request, "copydesk: recent changes", "/", rows, events)
+    """The front page as a feed, with the page's own `source` and `kind` filters."""
+    site = site_of(request)
+    source, kind = text_param(request, "source"), kind_param(request)
+    rows: tuple[ChangeRow, ...] = ()
+    events: list[EventRow] = []
+    if kind in EVENT_KINDS:
+        events = site.store.recent_events(source=source, kinds=EVENT_KINDS[kind], limit=FEED_SIZE)
+    else:
+        rows = recent_changes(site.store, source=source, kind=kind, limit=FEED_SIZE).rows
+        if kind is None:  # the unfiltered feed also carries removals, returns and moves
+            events = site.store.recent_events(source=source, limit=FEED_SIZE)
+    query = urlencode({k: v for k, v in (("source", source), ("kind", kind)) if v})
+    title = "copydesk: recent changes"
+    if source or kind:
+        title += f" ({', '.join(v for v in (source, kind) if v)})"
+    page = "/" + (f"?{query}" if query else "")
+    return _changes_feed(request, title, page, rows, events, updated=site.clock.now())
 
 
 def source_changes(request: Request) -> Response:
@@ -164,7 +182,10 @@ def source_changes(request: Request) -> Response:
     rows = recent_changes(site.store, source=name, limit=FEED_SIZE).rows
     events = site.store.recent_events(source=name, limit=FEED_SIZE)
     page = f"/sources/{name}"
-    return _changes_feed(request, f"copydesk: changes in {name}", page, rows, events)
+    created = next((s.created_at for s in site.store.list_sources() if s.name == name), None)
+    return _changes_feed(
+        request, f"copydesk: changes in {name}", page, rows, events, updated=created
+    )
 
 
 def article_changes(request: Request) -> Response:
@@ -173,7 +194,8 @@ def article_changes(request: Request) -> Response:
     rows = recent_changes(site.store, article_id=article.id, kind="all", limit=FEED_SIZE).rows
     title = f"copydesk: changes to {article.title or article.url}"
     events = site.store.recent_events(article_id=article.id, limit=FEED_SIZE)
-    return _changes_feed(request, title, f"/articles/{article.id}", rows, events)
+    page = f"/articles/{article.id}"
+    return _changes_feed(request, title, page, rows, events, updated=article.first_seen_at)
 
 
 def search_feed(request: Request) -> Response:
@@ -203,6 +225,6 @@ def search_feed(request: Request) -> Response:
         page=f"{base}/search?{request.url.query}",
         self_url=f"{base}{request.url.path}?{request.url.query}",
         entries=entries,
-        updated=max((e.updated for e in entries), default=None),
+        updated=max((e.updated for e in entries), default=site.clock.now()),
     )
     return _respond(request, feed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlencode
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -60,7 +61,14 @@ def home(request: Request) -> HTMLResponse:
         sources=[s.name for s in site.store.list_sources()],
         summary=summary,
         events=None,
+        filters=_filters(source, kind),
     )
+
+
+def _filters(source: str | None, kind: str | None) -> str:
+    """The page's filters as a query string, for its feed link (`?source=…&kind=…` or "")."""
+    query = urlencode({k: v for k, v in (("source", source), ("kind", kind)) if v})
+    return f"?{query}" if query else ""
 
 
 def event_page(
@@ -97,6 +105,7 @@ def _events_home(request: Request, source: str | None, kind: str) -> HTMLRespons
         sources=[s.name for s in site.store.list_sources()],
         summary=summary,
         events=[{"row": row, "sentence": wording.event_sentence(row.event)} for row in found],
+        filters=_filters(source, kind),
     )
 
 
