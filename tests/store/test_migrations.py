@@ -69,3 +69,40 @@ def test_unsupported_backend_is_refused():
 
 def test_url_is_kept(store, db_url):
     assert store.url == db_url
+
+
+def test_the_cheap_head_is_alembics_head():
+    from copydesk.store.database import head_revision as cheap_head
+
+    assert cheap_head() == head_revision()
+
+
+def test_a_database_behind_head_is_upgraded_and_one_at_head_skips_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("path_separator", "os")
+    config.set_main_option("sqlalchemy.url", url)
+    script = ScriptDirectory.from_config(config)
+    previous = script.get_revision(head_revision()).down_revision
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, str(previous))
+    Store.open(url).close()  # one behind: Alembic runs the last migration
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == (
+            head_revision()
+        )
+    engine.dispose()
+    probe = (
+        "import sys; from copydesk.store import Store; "
+        f"Store.open({url!r}).close(); print('alembic' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"  # at head: not even imported

@@ -9,6 +9,7 @@ with the ``options`` query parameter: ``postgresql+psycopg://host/db?options=-cs
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -17,9 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.util import CommandError
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
@@ -50,8 +48,29 @@ def translate_errors() -> Iterator[None]:
         yield
     except SQLAlchemyError as exc:
         raise StoreError(f"database error: {exc}") from exc
-    except CommandError as exc:
-        raise StoreError(f"migration failed: {exc}") from exc
+
+
+_REVISION = re.compile(r"""^revision(?:\s*:\s*str)?\s*=\s*["']([^"']+)["']""", re.M)
+_DOWN = re.compile(r"""^down_revision[^=\n]*=\s*(?:["']([^"']+)["']|None)""", re.M)
+
+
+def head_revision() -> str | None:
+    """The newest migration's revision, read from the version files (None: not one clear head).
+
+    Alembic's own answer costs its import; the chain is linear, so the head is the revision
+    no other file names as its down_revision.
+    """
+    revisions, downs = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        revision, down = _REVISION.search(text), _DOWN.search(text)
+        if revision is None or down is None:
+            return None
+        revisions.add(revision.group(1))
+        if down.group(1):
+            downs.add(down.group(1))
+    heads = revisions - downs
+    return heads.pop() if len(heads) == 1 else None
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
@@ -127,16 +146,40 @@ class Database:
                 yield conn
 
     def migrate(self) -> None:
-        """Run Alembic up to head on this database; a no-op when it is current."""
+        """Run Alembic up to head on this database; a no-op when it is current.
+
+        A database already at head (every command's usual case) is told by one query,
+        without importing Alembic, which would cost every command a noticeable start-up.
+        """
+        if self._at_head():
+            return
+        from alembic import command
+        from alembic.config import Config
+        from alembic.util import CommandError
+
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         config.set_main_option("path_separator", "os")
-        with self.write() as conn:
-            if self.dialect == "postgresql":
-                # Two processes opening one fresh database must not both create the tables.
-                conn.execute(_PG_MIGRATION_LOCK)
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+        try:
+            with self.write() as conn:
+                if self.dialect == "postgresql":
+                    # Two processes opening one fresh database must not both create the tables.
+                    conn.execute(_PG_MIGRATION_LOCK)
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+        except CommandError as exc:
+            raise StoreError(f"migration failed: {exc}") from exc
+
+    def _at_head(self) -> bool:
+        head = head_revision()
+        if head is None:
+            return False
+        try:
+            with self.engine.connect() as conn:
+                found = conn.execute(sa.text("SELECT version_num FROM alembic_version")).all()
+        except SQLAlchemyError:  # a new database: no version table yet
+            return False
+        return [row[0] for row in found] == [head]
 
     def integrity_ok(self) -> bool:
         """SQLite: PRAGMA integrity_check says ok. PostgreSQL: the server answers."""
