@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+
+_HOST = re.compile(r"[A-Za-z0-9.-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?")
 
 
 class EndpointKind(StrEnum):
@@ -398,8 +401,14 @@ class NotifyTarget:
     @property
     def label(self) -> str:
         scheme, sep, rest = self.url.partition("://")
-        host = rest.split("/", 1)[0].rsplit("@", 1)[-1]
-        return f"{scheme}{sep}{host}" if sep else "(unparsable URL)"
+        if not sep:
+            return "(unparsable URL)"
+        host = rest.split("?", 1)[0].split("/", 1)[0].rsplit("@", 1)[-1]
+        # Many services put a token where the host goes (tgram://TOKEN/…): show only names
+        # that look like host names or addresses, and a short fingerprint otherwise.
+        if _HOST.fullmatch(host) and ("." in host or ":" in host or host == "localhost"):
+            return f"{scheme}://{host}"
+        return f"{scheme}://…{self.key[:8]}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

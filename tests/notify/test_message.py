@@ -112,3 +112,59 @@ def test_message_id_travels_as_header_and_field():
     assert receiver.received()[0]["message_id"] == "copydesk:1:v2"
     assert receiver.headers[0]["X-Copydesk-Message-Id"] == "copydesk:1:v2"
     assert receiver.headers[1]["X-Copydesk-Message-Id"] == "copydesk:1:v2"
+
+
+def test_mailto_to_a_local_smtp_server_is_plain_text_with_the_card():
+    import email
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    mails: list[str] = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            mails.append(envelope.content.decode("utf-8", "replace"))
+            return "250 OK"
+
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    smtp = Controller(Handler(), hostname="127.0.0.1", port=port)
+    smtp.start()
+    try:
+        url = f"mailto://127.0.0.1:{port}?from=copydesk@example.org&to=desk@example.org"
+        message = render(change(title="<b>Storm</b>"))
+        result = send(
+            url,
+            title=message.title,
+            body=message.body,
+            message_id="copydesk:12:v3",
+            attachment=b"\x89PNG\r\n\x1a\nfake",
+            attachment_name="card.png",
+        )
+    finally:
+        smtp.stop()
+    assert result.ok, result.detail
+    [raw] = mails
+    parts = {
+        p.get_content_type(): p.get_payload(decode=True)
+        for p in email.message_from_string(raw).walk()
+    }
+    assert "text/html" not in parts  # nothing from the page becomes HTML
+    assert b"Message id: copydesk:12:v3" in parts["text/plain"]
+    assert parts["image/png"].startswith(b"\x89PNG")
+
+
+def test_target_labels_never_show_credentials():
+    from copydesk.records import NotifyTarget
+
+    target = NotifyTarget(
+        url="mailto://user:secret@mail.example:587?from=a@b.example&to=c@d.example"
+    )
+    assert target.label == "mailto://mail.example:587"
+    token = NotifyTarget(url="tgram://123456:ABC-secret/chatid")
+    assert "secret" not in token.label
+    assert token.label.startswith("tgram://…")
+    assert NotifyTarget(url="json://127.0.0.1:9000/hook").label == "json://127.0.0.1:9000"

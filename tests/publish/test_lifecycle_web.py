@@ -149,7 +149,7 @@ def test_metrics_and_healthz_count_notifications(client, newsroom):
         title="Weekly zebra story",
         article_url="https://weekly.example/story",
         at=START,
-        targets=(NotifyTarget(url="json://a/1"), NotifyTarget(url="json://b/2")),
+        targets=(NotifyTarget(url="json://a.example/1"), NotifyTarget(url="json://b.example/2")),
     )
     event = LifecycleEvent(
         article_id=newsroom.other, kind=EventKind.GONE, at=START, url="https://weekly.example/story"
@@ -165,4 +165,4 @@ def test_metrics_and_healthz_count_notifications(client, newsroom):
     health = client.get("/healthz").json()["notifications"]
     assert (health["ok"], health["sent"], health["failed"]) == (False, 1, 1)
     assert health["recent_failures"][0]["error"] == "HTTP 500 from b"
-    assert health["recent_failures"][0]["target"] == "json://b"
+    assert health["recent_failures"][0]["target"] == "json://b.example"

@@ -19,7 +19,10 @@ from copydesk.records import (
 )
 from tests.store.factories import article, result
 
-TARGETS = (NotifyTarget(url="json://user:secret@127.0.0.1:9/hook"), NotifyTarget(url="form://h/x"))
+TARGETS = (
+    NotifyTarget(url="json://user:secret@127.0.0.1:9/hook"),
+    NotifyTarget(url="form://hooks.example/x"),
+)
 
 
 def notice(article_id: int, at, kind: str = "substantive") -> Notice:
@@ -48,7 +51,7 @@ def test_notice_is_written_with_its_version_one_delivery_per_target(store, track
     store.record_check(replace(changed, notices=(notice(tracked.id, later),)))
     due = store.claim_deliveries(later, limit=10, lease=timedelta(minutes=1))
     assert len(due) == 2
-    assert {d.target_label for d in due} == {"json://127.0.0.1:9", "form://h"}
+    assert {d.target_label for d in due} == {"json://127.0.0.1:9", "form://hooks.example"}
     told = due[0].notice
     assert (told.old_version, told.new_version) == (1, 2)
     assert told.message_id == f"copydesk:{tracked.id}:v2"
