@@ -24,7 +24,7 @@ from copydesk.pipeline import CheckReport, describe_error
 from copydesk.publish.metrics import TrackerMetrics, serve_metrics
 from copydesk.records import Delivery, Endpoint, EndpointKind, Source, TrackedArticle
 from copydesk.settings import Settings, parse_duration
-from copydesk.store import Store
+from copydesk.store import Store, search_index_behind, sync_search_index
 from copydesk.worker import RunStats, Worker
 
 
@@ -137,6 +137,8 @@ async def _run_worker(
     once: bool,
     metrics: str | None = None,
 ) -> RunStats:
+    if await asyncio.to_thread(search_index_behind, store):  # a database from before #11
+        await asyncio.to_thread(sync_search_index, store)
     live = TrackerMetrics() if metrics else None
     stop_metrics = None
     if live is not None and metrics:

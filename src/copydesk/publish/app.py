@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -18,11 +19,12 @@ from starlette.staticfiles import StaticFiles
 from copydesk.clock import Clock, SystemClock
 from copydesk.errors import CopydeskError, StoreError, UsageError
 from copydesk.publish import admin, api, cards, feeds, metrics, pages
+from copydesk.publish.admission import Admission
 from copydesk.publish.security import SecurityHeaders, secure
 from copydesk.publish.site import STATIC, Site, site_of, template_environment
 from copydesk.publish.wording import iso
 from copydesk.settings import Settings
-from copydesk.store import Store, source_health
+from copydesk.store import Store, search_index_behind, source_health, sync_search_index
 
 logger = logging.getLogger(__name__)
 
@@ -138,13 +140,23 @@ async def _copydesk_error(request: Request, exc: Exception) -> Response:
         return _error(request, 400, str(exc))
     if isinstance(exc, StoreError):
         logger.error("database failure on %s: %s", request.url.path, exc)
-        return _error(request, 503, "the database is not available")
+        response = _error(request, 503, "the database is not available")
+        response.headers["Retry-After"] = "5"
+        return response
     return await _server_error(request, exc)
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     logger.error("error on %s", request.url.path, exc_info=exc)
     return secure(_error(request, 500, "internal error"))
+
+
+def _catch_up_search(store: Store) -> None:
+    try:
+        if search_index_behind(store):
+            logger.info("search index: %d versions indexed", sync_search_index(store))
+    except Exception:  # a background nicety: the tracker catches up too
+        logger.warning("search index not brought up to date", exc_info=True)
 
 
 def create_app(
@@ -157,6 +169,9 @@ def create_app(
         own = store is None
         opened = Store.open(settings.db) if store is None else store
         app.state.site = Site(settings, opened, clock or SystemClock(), template_environment())
+        # A database indexed before versions were indexed as they are stored catches up
+        # here, off the request path: searches never write (see store/search.py).
+        threading.Thread(target=_catch_up_search, args=(opened,), daemon=True).start()
         try:
             yield
         finally:
@@ -165,7 +180,8 @@ def create_app(
 
     app = Starlette(
         routes=ROUTES,
-        middleware=[Middleware(SecurityHeaders)],
+        # SecurityHeaders outermost, so the 503s of Admission carry the headers too.
+        middleware=[Middleware(SecurityHeaders), Middleware(Admission)],
         exception_handlers={
             HTTPException: _http_error,
             CopydeskError: _copydesk_error,

@@ -15,34 +15,21 @@ from statistics import median
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.engine import Connection
 
 from copydesk.records import ArticleStatus, CheckResult
+from copydesk.store import search as search_index
 from copydesk.store import writes
-from copydesk.store.blobs import decode_paragraphs
 from copydesk.store.database import Database
 from copydesk.store.facade import Store
-from copydesk.store.schema import articles, blobs, checks, endpoints, sources, versions
+from copydesk.store.schema import articles, checks, endpoints, sources, versions
+from copydesk.store.search import fts as _fts
+from copydesk.store.search import pg_search as _pg_search
 
 _HIDDEN = ArticleStatus.HIDDEN.value
 _ACTIVE = ArticleStatus.ACTIVE.value
-_INDEX_BATCH = 500
-_INDEX_WINDOW = 1000  # PostgreSQL ids may commit out of order: re-look this far below the top
 _EXCERPT = 240
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-_pg_search = sa.Table(
-    "version_search",
-    sa.MetaData(),
-    sa.Column("version_id", sa.Integer, primary_key=True),
-    sa.Column("title", sa.Text),
-    sa.Column("body", sa.Text),
-    sa.Column("document", TSVECTOR),
-)
-_fts = sa.table(
-    "version_search", sa.column("rowid", sa.Integer), sa.column("title"), sa.column("body")
-)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -419,67 +406,13 @@ def search_terms(query: str) -> list[str]:
 
 
 def sync_search_index(store: Store) -> int:
-    """Index visible versions not yet in the search table; returns how many were added.
-
-    Incremental: each batch looks only just below the highest indexed id, so a sync after a
-    few new versions costs a few rows, and a first sync over a big history runs once.
-    """
-    total = 0
-    while True:
-        with _db(store).write() as conn:
-            added = _index_batch(_db(store), conn)
-        total += added
-        if added < _INDEX_BATCH:
-            return total
+    """Index visible versions not yet in the search table; returns how many were added."""
+    return search_index.sync(_db(store))
 
 
 def search_index_behind(store: Store) -> bool:
     """True when a visible version is newer than the newest indexed one: one cheap read."""
-    db = _db(store)
-    key = _index_key(db)
-    newest = (
-        sa.select(versions.c.id)
-        .where(versions.c.trivial.is_(False))
-        .order_by(versions.c.id.desc())
-        .limit(1)
-    )
-    with db.read() as conn:
-        top = conn.execute(sa.select(key).order_by(key.desc()).limit(1)).scalar() or 0
-        latest = conn.execute(newest).scalar() or 0
-    return bool(latest > top)
-
-
-def _index_key(db: Database) -> Any:
-    return _fts.c.rowid if db.dialect == "sqlite" else _pg_search.c.version_id
-
-
-def _index_batch(db: Database, conn: Connection) -> int:
-    key = _index_key(db)
-    top = conn.execute(sa.select(key).order_by(key.desc()).limit(1)).scalar() or 0
-    indexed = sa.select(key).where(key == versions.c.id).exists()
-    query = (
-        sa.select(versions.c.id, versions.c.title, blobs.c.data)
-        .join(blobs, blobs.c.hash == versions.c.content_blob)
-        .where(versions.c.id > top - _INDEX_WINDOW, versions.c.trivial.is_(False), ~indexed)
-        .order_by(versions.c.id)
-        .limit(_INDEX_BATCH)
-    )
-    rows = conn.execute(query).all()
-    if not rows:
-        return 0
-    values = [
-        {"id": row.id, "title": row.title, "body": "\n\n".join(decode_paragraphs(row.data))}
-        for row in rows
-    ]
-    if db.dialect == "sqlite":
-        conn.execute(
-            sa.text("INSERT INTO version_search(rowid, title, body) VALUES (:id, :title, :body)"),
-            values,
-        )
-    else:
-        pg_rows = [{"version_id": v["id"], "title": v["title"], "body": v["body"]} for v in values]
-        conn.execute(db.insert_ignoring_conflicts(_pg_search, pg_rows, keys=["version_id"]))
-    return len(rows)
+    return search_index.behind(_db(store))
 
 
 def search(
@@ -496,8 +429,8 @@ def search(
     terms = search_terms(query)
     if not terms:
         return []
-    if search_index_behind(store):  # the write transaction only when there is work
-        sync_search_index(store)
+    # Never a write here: the tracker indexes each version in its check's transaction, so a
+    # public GET never waits for (or takes) the write lock.
     db = _db(store)
     select, key = _search_select(db, terms)
     if source is not None:

@@ -22,7 +22,7 @@ from copydesk.records import (
     Source,
     Version,
 )
-from copydesk.store import outbox, reads
+from copydesk.store import outbox, reads, search
 from copydesk.store.blobs import content_hash, encode_paragraphs, put_blob, sha256_hex
 from copydesk.store.database import Database
 from copydesk.store.listings import Listing, mark_listed, newest
@@ -420,7 +420,9 @@ def insert_version(db: Database, conn: Connection, result: CheckResult) -> Versi
     content_blob = put_blob(db, conn, encode_paragraphs(version.paragraphs))
     statement = sa.insert(versions).values(_version_row(version, content_blob))
     version_id = conn.execute(statement.returning(versions.c.id)).scalar_one()
-    return replace(version, id=int(version_id))
+    stored = replace(version, id=int(version_id))
+    search.index_version(db, conn, stored)  # searchable with the version, in its transaction
+    return stored
 
 
 def _version_row(version: Version, content_blob: str) -> dict[str, Any]:
