@@ -142,11 +142,7 @@ class Importer:
         source = self.tracker.source_of(source_name)
         if not _matches(source, url):
             return self.stats.skip("not an article")
-        text, _ = decode_body(capture.body, capture.content_type)
-        try:
-            extracted = extract_article(text, url=capture.url, rules=source.extract_rules)
-        except ExtractError:
-            return self.stats.skip("not an article")
+        # Known before it is extracted: a second import of a big crawl costs a read, no more.
         key = capture_key(url, capture)
         digest = hashlib.sha256(capture.body).hexdigest()
         known = self.store.find_article(url)
@@ -155,6 +151,11 @@ class Importer:
         ):
             self.stats.already += 1
             return "already"
+        text, _ = decode_body(capture.body, capture.content_type)
+        try:
+            extracted = extract_article(text, url=capture.url, rules=source.extract_rules)
+        except ExtractError:
+            return self.stats.skip("not an article")
         article = known or self.store.import_article(
             source_name, url, at=capture.captured_at, track=self.track
         )

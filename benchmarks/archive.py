@@ -1,0 +1,225 @@
+"""Round trip of the evidence record, and the memory an import takes.
+
+    python benchmarks/archive.py [--articles 20] [--edits 3] [--big-mb 400]
+
+1. A simulated newsroom is tracked by `copydesk run` with `[archive] warc_dir` on.
+2. Its WARC files are imported into a fresh database with `copydesk import`, and the same is done
+   with the original database's `copydesk export --format warc`.
+3. The three `export --format jsonl --all` outputs are compared on what a version is: article,
+   number, capture time (to the microsecond), title, byline, date, paragraphs, trivial, change.
+4. Constant memory: peak RSS of `copydesk import` on a small crawl and on the same crawl with
+   `--big-mb` of incompressible non-HTML records added (a crawl full of video).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from copydesk.clock import HeldClock
+from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer
+
+CONFIG = """
+[fetch]
+allow_hosts = ["127.0.0.1"]
+per_host_concurrency = 4
+per_host_delay = "10ms"
+[schedule]
+feed_interval = "1s"
+after_change = "500ms"
+max_interval = "1s"
+retire_after = "1h"
+[archive]
+warc_dir = "warc"
+"""
+KEYS = (
+    "article_url",
+    "version",
+    "captured_at",
+    "title",
+    "byline",
+    "published_at",
+    "paragraphs",
+    "trivial",
+    "change",
+)
+
+
+def env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("COPYDESK_")}
+
+
+def cli(workdir: Path, db: str, *args: str) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "copydesk", "--db", str(workdir / db), *args],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        env=env(),
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"copydesk {' '.join(args)} failed: {result.stderr}")
+    return result
+
+
+def versions(workdir: Path, db: str) -> list[dict[str, object]]:
+    out = cli(workdir, db, "export", "--format", "jsonl", "--all", "--out", "-").stdout
+    rows = [json.loads(line) for line in out.splitlines() if line.strip()]
+    picked = [{k: r[k] for k in KEYS} for r in rows if r.get("record") == "version"]
+    return sorted(picked, key=lambda v: (str(v["article_url"]), str(v["captured_at"])))
+
+
+def track(workdir: Path, articles: int, edits: int) -> float:
+    (workdir / "copydesk.toml").write_text(CONFIG, encoding="utf-8")
+    clock = HeldClock()
+    config = NewsroomConfig(
+        seed=14,
+        articles=articles,
+        min_edits=edits,
+        max_edits=edits,
+        publish_window=8.0,
+        edit_gap=3.0,
+    )
+    newsroom = Newsroom(config, clock=clock)
+    with NewsroomServer(newsroom) as server:
+        cli(workdir, "live.db", "add", server.rss_url)
+        started = time.monotonic()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "copydesk", "--db", str(workdir / "live.db"), "run"],
+            cwd=workdir,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env(),
+        )
+        while newsroom.request_counts.get("/rss.xml", 0) < 2:
+            time.sleep(0.05)
+        clock.start()
+        time.sleep(newsroom.script_end + 4)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    return time.monotonic() - started
+
+
+def timed_import(workdir: Path, db: str, *files: str) -> tuple[float, str, int]:
+    """Seconds, summary line, and peak RSS (kB) of one `copydesk import` process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.monotonic()
+    out = cli(workdir, db, "import", *files).stdout
+    seconds = time.monotonic() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, " ".join(out.split()), max(peak, before)
+
+
+def crawl(path: Path, pages: int, big_mb: int) -> None:
+    """A crawl: `pages` HTML captures of 20 articles, plus `big_mb` MB of 4 MB binary records."""
+    lede = "The council voted on Tuesday night to approve the plan after a long debate. " * 3
+    moment = datetime(2024, 1, 1, tzinfo=UTC)
+    with open(path, "wb") as stream:
+        writer = WARCWriter(stream, gzip=True, warc_version="1.1")
+        for n in range(pages):
+            url = f"https://news.example.org/2024/story-{n % 20}"
+            body = (
+                f"<html><head><title>Story {n % 20} update {n // 40}</title></head><body>"
+                f"<article><h1>Story {n % 20} update {n // 40}</h1><p>{lede}</p>"
+                f"<p>{lede} Paragraph {n // 40}.</p></article></body></html>"
+            ).encode()
+            write(writer, url, moment + timedelta(minutes=n), body, "text/html")
+        for n in range(big_mb // 4):
+            write(
+                writer,
+                f"https://news.example.org/video-{n}.mp4",
+                moment + timedelta(hours=n),
+                os.urandom(4 * 1024 * 1024),
+                "video/mp4",
+            )
+
+
+def write(writer: WARCWriter, url: str, at: datetime, body: bytes, ctype: str) -> None:
+    http = StatusAndHeaders(
+        "200 OK", [("Content-Type", ctype), ("Content-Length", str(len(body)))], "HTTP/1.1"
+    )
+    record = writer.create_warc_record(
+        url,
+        "response",
+        payload=io.BytesIO(body),
+        length=len(body),
+        http_headers=http,
+        warc_headers_dict={"WARC-Date": at.strftime("%Y-%m-%dT%H:%M:%SZ")},
+    )
+    writer.write_record(record)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=20)
+    parser.add_argument("--edits", type=int, default=3)
+    parser.add_argument("--big-mb", type=int, default=400)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        seconds = track(workdir, args.articles, args.edits)
+        original = versions(workdir, "live.db")
+        files = sorted((workdir / "warc").glob("*.warc.gz"))
+        size = sum(f.stat().st_size for f in files)
+        hidden = sum(1 for v in original if v["trivial"])
+        print(f"tracked {args.articles} articles for {seconds:.0f} s with WARC on")
+        print(f"  versions stored     {len(original)} ({hidden} hidden as trivial)")
+        print(f"  WARC files          {len(files)}, {size / 1e6:.2f} MB")
+        took, summary, _ = timed_import(workdir, "fresh.db", *map(str, files))
+        again_took, again, _ = timed_import(workdir, "fresh.db", *map(str, files))
+        fresh = versions(workdir, "fresh.db")
+        print(f"import of the tracker's WARC into a fresh database: {took:.1f} s")
+        print(f"  {summary}")
+        print(f"  same versions (texts and capture times): {fresh == original}")
+        print(f"second import: {again_took:.1f} s")
+        print(f"  {again}")
+        cli(workdir, "live.db", "export", "--format", "warc", "--out", "export.warc.gz")
+        took, summary, _ = timed_import(workdir, "from-export.db", "export.warc.gz")
+        exported = versions(workdir, "from-export.db")
+        print(f"import of `export --format warc` into a fresh database: {took:.1f} s")
+        print(f"  same versions (texts and capture times): {exported == original}")
+        small, big = workdir / "small.warc.gz", workdir / "big.warc.gz"
+        crawl(small, 400, 0)
+        crawl(big, 400, args.big_mb)
+        for path in (small, big):
+            took, summary, peak = run_alone(workdir, path)
+            print(
+                f"import of {path.stat().st_size / 1e6:.0f} MB crawl: {took:.1f} s, "
+                f"peak RSS {peak / 1024:.0f} MB"
+            )
+            print(f"  {summary}")
+
+
+def run_alone(workdir: Path, path: Path) -> tuple[float, str, int]:
+    """Import in a child of its own, so its peak RSS is measured alone."""
+    code = (
+        "import resource, subprocess, sys;"
+        "r = subprocess.run(sys.argv[1:], check=True, capture_output=True, text=True);"
+        "print(' '.join(r.stdout.split()));"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    started = time.monotonic()
+    db = workdir / f"{path.stem}.db"
+    args = [sys.executable, "-m", "copydesk", "--db", str(db), "import", str(path)]
+    summary, peak = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env(), check=True
+    ).stdout.splitlines()
+    return time.monotonic() - started, summary, int(peak)
+
+
+if __name__ == "__main__":
+    main()
