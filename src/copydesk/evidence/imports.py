@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from copydesk.archive import iter_captures, looks_like_html
+from copydesk.charset import decode_body
 from copydesk.clock import Clock
 from copydesk.errors import ExtractError
 from copydesk.extract import extract_article
-from copydesk.fetch import decode_body
 from copydesk.pipeline import Tracker, decide_change, same_text
 from copydesk.records import (
     Article,
