@@ -10,9 +10,8 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from rich.console import Console
-
 from copydesk.archive import WarcArchive
+from copydesk.cli.output import SafeConsole
 from copydesk.clock import SystemClock
 from copydesk.evidence import WaybackSaver
 from copydesk.fetch import Fetcher
@@ -22,8 +21,8 @@ from copydesk.settings import Settings, load_settings
 from copydesk.store import Store
 from copydesk.worker import Worker
 
-console = Console()
-err_console = Console(stderr=True)
+console = SafeConsole()
+err_console = SafeConsole(stderr=True)
 
 
 @dataclass(slots=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from copydesk.cli.app import app, clock, settings_of
 from copydesk.cli.context import CliState, console, install_stop_signals, open_store, open_tracker
@@ -98,7 +99,7 @@ def demo(
         duration = parse_duration(for_).total_seconds() if for_ else newsroom.script_end + 8
         console.print(f"Newsroom: {server.base_url}/ ({articles} articles)")
         console.print(f"Database: {settings.db}")
-        console.print(f"[bold]Web UI:   {web_url}/[/]")
+        console.print(Text(f"Web UI:   {web_url}/", style="bold"))
         console.print(f"Tracking for {duration:.0f}s; Ctrl-C stops.")
         asyncio.run(_track(settings, store, duration))
         truth_rows = newsroom.ground_truth(base_url=server.base_url, until=clock.now())

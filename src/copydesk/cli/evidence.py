@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -21,6 +20,7 @@ from rich.progress import (
 
 from copydesk.cli.app import app, clock, settings_of
 from copydesk.cli.context import console, err_console, open_store, open_tracker
+from copydesk.cli.output import plain, sentence
 from copydesk.errors import UsageError
 from copydesk.evidence import Importer, ImportStats, WaybackBackfill, export_warc, verify
 from copydesk.settings import Settings
@@ -152,7 +152,7 @@ def verify_command(ctx: typer.Context) -> None:
     with open_store(settings) as store:
         report = verify(store, folder if folder is not None and folder.is_dir() else None)
     for problem in report.problems:
-        err_console.print(f"[red]mismatch:[/] {escape(problem)}", highlight=False)
+        err_console.print(sentence(plain("mismatch:", "red"), " ", problem))
     summary = f"{report.blobs} stored blobs re-hashed"
     if folder is not None:
         summary += (

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
 from copydesk.cli.app import app, clock, settings_of
 from copydesk.cli.context import console
+from copydesk.cli.output import plain
 from copydesk.delivery import send_samples
 from copydesk.errors import NotifyError, UsageError
 
@@ -25,9 +25,9 @@ def test(ctx: typer.Context) -> None:
     table = Table("target", "result", "detail")
     for attempt in attempts:
         table.add_row(
-            Text(attempt.target),
-            Text("ok" if attempt.ok else "FAILED", style="green" if attempt.ok else "red"),
-            Text(attempt.detail),
+            plain(attempt.target),
+            plain("ok" if attempt.ok else "FAILED", "green" if attempt.ok else "red"),
+            plain(attempt.detail),
         )
     console.print(table)
     failed = sum(1 for a in attempts if not a.ok)

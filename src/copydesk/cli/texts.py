@@ -18,6 +18,7 @@ from rich.text import Text
 from copydesk.cli.app import app, canonical_or_error, settings_of
 from copydesk.cli.context import console, open_store
 from copydesk.cli.evidence import run_warc_export
+from copydesk.cli.output import clean, plain, sentence
 from copydesk.diff import classify, compare, detect_flipflops, render_terminal
 from copydesk.errors import CopydeskError, UsageError
 from copydesk.extract import extract_article
@@ -60,7 +61,7 @@ def history(
                 [
                     label,
                     version.captured_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
-                    Text(version.title),
+                    plain(version.title),
                     version.change_kind or "",
                     str(len(version.paragraphs)),
                 ],
@@ -68,12 +69,12 @@ def history(
         )
     for event in events:
         when = event.at.strftime("%Y-%m-%d %H:%M:%S UTC")
-        rows.append((event.at, ["–", when, Text(event_sentence(event)), event.kind.value, ""]))
+        rows.append((event.at, ["–", when, plain(event_sentence(event)), event.kind.value, ""]))
     for _, cells in sorted(rows, key=lambda row: row[0]):
         table.add_row(*cells)
-    console.print(Text(f"{article.url} ({article.source}, {article.status.value})"))
+    console.print(plain(f"{article.url} ({article.source}, {article.status.value})"))
     if old_urls:
-        console.print(Text(f"Earlier addresses: {', '.join(old_urls)}"))
+        console.print(plain(f"Earlier addresses: {', '.join(old_urls)}"))
     console.print(table)
     for alt in detect_flipflops([v.title for v in versions]):
         variants = " / ".join(f"“{text}”" for text in alt.variants)
@@ -109,11 +110,15 @@ def diff(
     old = _pick(versions, a if a is not None else max(1, new.number - 1), 0)
     verdict = classify(old, new)
     flags = f" [{', '.join(verdict.flags)}]" if verdict.flags else ""
-    console.print(f"[bold]{article.url}[/]  v{old.number} → v{new.number}: {verdict.kind}{flags}")
-    line = Text()
+    console.print(
+        sentence(
+            plain(article.url, "bold"), f"  v{old.number} → v{new.number}: {verdict.kind}{flags}"
+        )
+    )
+    words = Text()
     for style, text in render_terminal(compare(old, new)):
-        line.append(text, style=_STYLES.get(style, ""))
-    console.print(line)
+        words.append(clean(text), style=_STYLES.get(style, ""))
+    console.print(words)
 
 
 def _read_input(path: str) -> bytes:
@@ -169,7 +174,7 @@ def extract(
     if as_json:
         sys.stdout.write(json.dumps(article_json(article, url or None), ensure_ascii=False) + "\n")
         return
-    console.print(f"[bold]{article.title}[/]", highlight=False)
+    console.print(plain(article.title, "bold"))
     console.print(f"By: {article.byline or '-'}    Published: {article.published_at or '-'}")
     console.print()
     for paragraph in article.paragraphs:

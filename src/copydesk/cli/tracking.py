@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
 from copydesk.cli.app import app, canonical_or_error, clock, settings_of, source_name_for
 from copydesk.cli.context import (
@@ -17,6 +16,7 @@ from copydesk.cli.context import (
     open_tracker,
     wayback_saver,
 )
+from copydesk.cli.output import plain, sentence
 from copydesk.delivery import Courier
 from copydesk.discover import detect_kind
 from copydesk.errors import BlockedURLError, FetchError, UsageError
@@ -92,7 +92,9 @@ def remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Source 
 
 def _print_report(report: CheckReport) -> None:
     if report.version is not None and not report.version.trivial:
-        console.print(f"[green]v{report.version.number}[/] {report.article.url}")
+        console.print(
+            sentence(plain(f"v{report.version.number}", "green"), " ", report.article.url)
+        )
 
 
 _METRICS = typer.Option(
@@ -228,7 +230,7 @@ def _print_notifications(counts: dict[str, int], failures: list[Delivery]) -> No
     for failure in failures:
         state = "failed" if failure.status == "failed" else "retrying"
         console.print(
-            Text(
+            plain(
                 f"  {state}: {failure.target_label} {failure.notice.message_id} after "
                 f"{failure.attempts} attempt(s): {failure.last_error}"
             )

@@ -18,13 +18,21 @@ from copydesk.errors import UsageError
 from copydesk.publish.security import CSRF_COOKIE, check_admin, check_csrf, csrf_token
 from copydesk.publish.site import site_of
 from copydesk.publish.wording import schedule_state
-from copydesk.records import ArticleStatus, Endpoint, EndpointKind, Source, TrackedArticle
+from copydesk.records import (
+    ArticleStatus,
+    Endpoint,
+    EndpointKind,
+    Source,
+    TrackedArticle,
+    source_name_problem,
+)
 from copydesk.schedule import retirement_due_at
 from copydesk.settings import ScheduleSettings
 from copydesk.store import Store
 from copydesk.urls import InvalidURL, canonical_url
 
 ACTIONS = ("add-source", "remove-source", "pause", "hide", "unhide")
+ARTICLE_ACTIONS = ("pause", "hide", "unhide")
 
 
 def add_source(
@@ -32,8 +40,9 @@ def add_source(
 ) -> Source:
     """Add (or re-activate) a source with its feed, sitemap or front-page endpoints."""
     name = name.strip()
-    if not name or len(name) > 200:
-        raise UsageError("a source needs a name of 1 to 200 characters")
+    problem = source_name_problem(name)
+    if problem:
+        raise UsageError(f"invalid source name {name[:100]!r}: give a name of {problem}")
     checked = []
     for url, kind in endpoints:
         try:

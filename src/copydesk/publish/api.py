@@ -248,9 +248,12 @@ async def article_action(request: Request) -> JSONResponse:
     if "name" in request.path_params:
         action, target = "remove-source", str(request.path_params["name"])
     else:
-        action, target = str(request.path_params["action"]), str(int_param(request, "id"))
-    if action not in admin.ACTIONS:
-        raise HTTPException(404, f"unknown action: {action[:40]}")
+        # Only article actions here: /api/articles/123/remove-source must not remove the
+        # source *named* "123" (sources are removed with DELETE /api/sources/{name}).
+        action = str(request.path_params["action"])
+        if action not in admin.ARTICLE_ACTIONS:
+            raise HTTPException(404, f"unknown article action: {action[:40]}")
+        target = str(int_param(request, "id"))
     reason = body.get("reason", "")
     if not isinstance(reason, str):
         raise UsageError("'reason' must be a string")

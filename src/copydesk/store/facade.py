@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 
-from copydesk.errors import StoreError
+from copydesk.errors import StoreError, UsageError
 from copydesk.records import (
     Article,
     ArticleStatus,
@@ -21,6 +21,7 @@ from copydesk.records import (
     SourceEditStats,
     TrackedArticle,
     Version,
+    source_name_problem,
 )
 from copydesk.store import budget as budgets
 from copydesk.store import evidence, learned, listings, outbox, reads, writes
@@ -74,7 +75,14 @@ class Store:
     # ---- sources and endpoints ----------------------------------------------------------
 
     def add_source(self, source: Source, *, now: datetime) -> Source:
-        """Create or update a source by name (re-activating a removed one); returns it with id."""
+        """Create or update a source by name (re-activating a removed one); returns it with id.
+
+        Raises:
+            UsageError: the name cannot name a source (records.source_name_problem).
+        """
+        problem = source_name_problem(source.name)
+        if problem:
+            raise UsageError(f"invalid source name {source.name[:100]!r}: give a name of {problem}")
         with self._db.write() as conn:
             return writes.upsert_source(conn, source, now)
 
