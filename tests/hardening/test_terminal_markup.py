@@ -88,7 +88,8 @@ def assert_plain(output: bytes) -> str:
     assert "\x1b]8;" not in text  # OSC 8: a clickable link
     assert "\x1b]0;" not in text  # OSC 0: the window title
     assert "\x1b[2J" not in text  # clear screen
-    assert "\x9b" not in text and "\x07" not in text
+    assert "\x9b" not in text
+    assert "\x07" not in text
     return text
 
 
