@@ -9,6 +9,7 @@ def test_all_matches_public_names():
         "decoding",
         "fetcher",
         "guard",
+        "pinning",
         "politeness",
         "ratelimit",
         "render",

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from types import TracebackType
 from urllib.parse import urldefrag, urljoin
 
+import httpcore
 import httpx
 
 from copydesk.charset import decode_body
@@ -28,7 +29,8 @@ from copydesk.errors import (
     TooManyRedirectsError,
 )
 from copydesk.fetch.decoding import ACCEPT_ENCODING, DecodingError, decoder_for
-from copydesk.fetch.guard import Resolver, check_url_allowed, system_resolver
+from copydesk.fetch.guard import Resolver, check_url_allowed, host_key, system_resolver
+from copydesk.fetch.pinning import PinnedBackend, pinned_transport
 from copydesk.fetch.politeness import Politeness
 from copydesk.fetch.ratelimit import HostPauses, describe_wait, parse_retry_after, too_long
 from copydesk.fetch.render import Renderer
@@ -134,6 +136,7 @@ class Fetcher:
         clock: Clock | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         resolver: Resolver | None = None,
+        network_backend: httpcore.AsyncNetworkBackend | None = None,
     ) -> None:
         self._settings = settings
         self._clock = clock or SystemClock()
@@ -148,7 +151,10 @@ class Fetcher:
         self._pauses = HostPauses(clock=self._clock)
         self._renderer = Renderer(settings, clock=self._clock)
         total = settings.total_timeout.total_seconds()
-        self._transport = transport or httpx.AsyncHTTPTransport(http2=True)
+        allowed = frozenset(host_key(h) for h in settings.allow_hosts)
+        # Connections dial only what the SSRF guard approved (no second DNS lookup).
+        self._pins = PinnedBackend(network_backend, exempt=allowed.__contains__)
+        self._transport = transport or pinned_transport(self._pins, http2=True)
         # The client builds requests (headers, timeouts, cookies) and owns the transport; each
         # exchange goes straight to the transport (see _exchange).
         self._client = httpx.AsyncClient(
@@ -277,9 +283,11 @@ class Fetcher:
     ) -> _Answer:
         try:
             async with budget.spend():
-                await check_url_allowed(
+                approval = await check_url_allowed(
                     url, allow_hosts=self._settings.allow_hosts, resolver=self._resolver
                 )
+            if approval.addresses:
+                self._pins.pin(approval.host, approval.addresses)
             host = host_of(url)
             # A host's Retry-After holds back new fetches; a redirect chain already under
             # way is one request to the reader and runs to its end (or its own failure).

@@ -11,6 +11,7 @@ import ipaddress
 import re
 import socket
 from collections.abc import Awaitable, Callable, Sequence
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from copydesk.errors import BlockedURLError, ConnectError
@@ -158,7 +159,7 @@ def _normalise_host(host: str) -> str:
     return host
 
 
-def _host_key(host: str) -> str:
+def host_key(host: str) -> str:
     """The form an allow_hosts entry is compared in: lower-case name or canonical IP text."""
     host = host.strip().strip("[]").rstrip(".").lower()
     try:
@@ -191,13 +192,27 @@ async def _resolve(resolver: Resolver, host: str, port: int) -> list[str]:
     return addresses
 
 
-async def check_url_allowed(url: str, *, allow_hosts: Sequence[str], resolver: Resolver) -> None:
+class Approval(NamedTuple):
+    """What the guard approved: a host and the addresses a connection to it may go to.
+
+    The addresses are those the guard vetted; none for a host exempted by allow_hosts.
+    """
+
+    host: str
+    addresses: tuple[str, ...] = ()
+
+
+async def check_url_allowed(
+    url: str, *, allow_hosts: Sequence[str], resolver: Resolver
+) -> Approval:
     """Refuse a URL whose host is, spells or resolves to a non-public address.
 
     Hosts in allow_hosts skip the check when written the same way: a name compared
     lower-case, an address in its standard form (127.0.0.1, ::1). Other spellings of an
     allowed address (0177.0.0.1, 2130706433, 127.1) are judged like any other host, so
     they are refused: nobody lists a host that way, and it is how redirects sneak past.
+    The connection must then go to the approved addresses only (fetch/pinning.py), or a
+    DNS-rebinding name could answer differently the second time.
 
     Raises:
         BlockedURLError: bad scheme, missing or invalid host, or a non-public address.
@@ -205,18 +220,19 @@ async def check_url_allowed(url: str, *, allow_hosts: Sequence[str], resolver: R
     """
     raw_host, port = _split(url)
     host = _normalise_host(raw_host)
-    allowed = {_host_key(h) for h in allow_hosts}
+    allowed = {host_key(h) for h in allow_hosts}
     literal = _ip_literal(host)
-    if _host_key(host) in allowed:
-        return
+    if host_key(host) in allowed:
+        return Approval(host_key(host))
     if literal is not None:
         if not is_public_address(str(literal)):
             raise BlockedURLError(f"non-public address {literal} for {raw_host!r}")
-        return
+        return Approval(host_key(host), (str(literal),))
     addresses = await _resolve(resolver, host.rstrip("."), port)
     refused = [a for a in addresses if not is_public_address(a)]
     if refused:
         raise BlockedURLError(f"{host} resolves to non-public address {refused[0]}")
+    return Approval(host_key(host), tuple(addresses))
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
