@@ -28,7 +28,6 @@ from copydesk.publish import create_app, serve_in_thread
 from copydesk.records import Article, Candidate, Check, CheckOutcome, CheckResult, Source
 from copydesk.settings import Settings
 from copydesk.store import Store
-from copydesk.store.web import record_checks
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling benchmark scripts
 from web import START, WORDS
@@ -91,7 +90,7 @@ def fill(store: Store, articles: int, seed: int = 3) -> list[int]:
                     next_check_at=check.checked_at + timedelta(hours=1),
                 )
             )
-    record_checks(store, batch)
+    store.load_checks(batch)
     return ids
 
 

@@ -250,6 +250,18 @@ class Version:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class VersionSummary:
+    """A visible version without its text: what change logs, timelines and pickers list."""
+
+    article_id: int
+    number: int
+    captured_at: datetime
+    title: str
+    change_kind: str | None = None
+    change_flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Check:
     """One fetch of an article and what came of it."""
 

@@ -31,7 +31,9 @@ class Alternation:
 
 def detect_flipflops(titles_or_texts: Sequence[str]) -> list[Alternation]:
     """Find stretches where the text returns to an earlier variant; trivial differences ignored."""
-    keys = [" ".join(w.key for w in paragraph_words(t)) for t in titles_or_texts]
+    # A long-lived article repeats each title over many versions: key each distinct text once.
+    known: dict[str, str] = {}
+    keys = [known[t] if t in known else known.setdefault(t, _key(t)) for t in titles_or_texts]
     runs: list[tuple[int, int]] = []  # (first index, key id) of each run of equal texts
     for index, key in enumerate(keys):
         if not runs or keys[runs[-1][0]] != key:
@@ -43,6 +45,10 @@ def detect_flipflops(titles_or_texts: Sequence[str]) -> list[Alternation]:
         last = runs[hi + 1][0] - 1 if hi + 1 < len(runs) else len(keys) - 1
         found.append(_alternation(titles_or_texts, keys, first, last, returns))
     return found
+
+
+def _key(text: str) -> str:
+    return " ".join(w.key for w in paragraph_words(text))
 
 
 def _return_windows(run_keys: list[str]) -> list[tuple[int, int, int]]:

@@ -31,7 +31,7 @@ from copydesk.publish.params import (
 )
 from copydesk.publish.security import bearer_token, check_admin
 from copydesk.publish.site import int_param, site_of
-from copydesk.records import ArticleStatus, LifecycleEvent, Version
+from copydesk.records import ArticleStatus, LifecycleEvent, Version, VersionSummary
 from copydesk.store import recent_changes, search, source_figures, source_statistics
 
 PAGE_SIZE = 50
@@ -105,7 +105,7 @@ def sources(request: Request) -> JSONResponse:
 def source(request: Request) -> JSONResponse:
     site = site_of(request)
     name = str(request.path_params["name"])
-    figures = next((f for f in source_figures(site.store) if f.name == name), None)
+    figures = next(iter(source_figures(site.store, name=name)), None)
     if figures is None:
         raise HTTPException(404, f"no source named {name[:100]}")
     stats = source_statistics(site.store, name, now=site.clock.now())
@@ -118,7 +118,7 @@ def source(request: Request) -> JSONResponse:
     )
 
 
-def _version_summary(version: Version) -> dict[str, Any]:
+def _version_summary(version: Version | VersionSummary) -> dict[str, Any]:
     return {
         "number": version.number,
         "captured_at": version.captured_at,
@@ -132,7 +132,7 @@ def article(request: Request) -> JSONResponse:
     site = site_of(request)
     found = site.article(int_param(request, "id"))
     hidden = found.status is ArticleStatus.HIDDEN
-    versions = [] if hidden else site.store.versions(found.id)
+    versions = [] if hidden else site.store.version_summaries(found.id)
     now = site.clock.now()
     return ok(
         article={
@@ -157,13 +157,13 @@ def article(request: Request) -> JSONResponse:
 def _versions(request: Request, *names: str) -> list[Version]:
     site = site_of(request)
     found = site.readable(int_param(request, "id"))
-    versions = {v.number: v for v in site.store.versions(found.id)}
     picked = []
     for name in names:
         number = int_param(request, name)
-        if number not in versions:
+        version = site.store.get_version(found.id, number)
+        if version is None:
             raise HTTPException(404, f"article {found.id} has no version {number}")
-        picked.append(versions[number])
+        picked.append(version)
     return picked
 
 

@@ -42,10 +42,10 @@ async def card_png(request: Request) -> Response:
     site = site_of(request)
     article = site.readable(int_param(request, "id"))
     a, b = int_param(request, "a"), int_param(request, "b")
-    versions = {v.number: v for v in site.store.versions(article.id)}
-    if a not in versions or b not in versions:
+    old, new = site.store.get_version(article.id, a), site.store.get_version(article.id, b)
+    if old is None or new is None:
         raise HTTPException(404, f"article {article.id} has no versions {a} and {b}")
-    notice = card_notice(article, versions[a], versions[b])
+    notice = card_notice(article, old, new)
     png = await asyncio.to_thread(render_card, notice)  # ~50 ms of drawing: off the loop
     headers = {"Cache-Control": "public, max-age=86400"}  # stored versions never change
     return Response(png, media_type="image/png", headers=headers)

@@ -20,7 +20,7 @@ from copydesk.publish.diffview import summary
 from copydesk.publish.params import EVENT_KINDS, day_start, kind_param, search_query, text_param
 from copydesk.publish.site import int_param, site_of
 from copydesk.publish.wording import clean, event_sentence, iso
-from copydesk.store import ChangeRow, EventRow, recent_changes, search, source_figures
+from copydesk.store import ChangeRow, EventRow, recent_changes, search
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
@@ -177,7 +177,7 @@ def all_changes(request: Request) -> Response:
 def source_changes(request: Request) -> Response:
     site = site_of(request)
     name = str(request.path_params["name"])
-    if all(f.name != name for f in source_figures(site.store)):
+    if site.store.get_source(name) is None:
         raise HTTPException(404, f"no source named {name[:100]}")
     rows = recent_changes(site.store, source=name, limit=FEED_SIZE).rows
     events = site.store.recent_events(source=name, limit=FEED_SIZE)

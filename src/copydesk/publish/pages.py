@@ -23,9 +23,16 @@ from copydesk.publish.params import (
     search_query,
     text_param,
 )
-from copydesk.publish.site import int_param, site_of
+from copydesk.publish.site import Site, int_param, site_of
 from copydesk.publish.timeline import bar_chart, timeline
-from copydesk.records import ArticleStatus, EventKind, LifecycleEvent, TrackedArticle, Version
+from copydesk.records import (
+    ArticleStatus,
+    EventKind,
+    LifecycleEvent,
+    TrackedArticle,
+    Version,
+    VersionSummary,
+)
 from copydesk.store import (
     ChangeCursor,
     ChangePage,
@@ -117,7 +124,7 @@ def sources_page(request: Request) -> HTMLResponse:
 def source_page(request: Request) -> HTMLResponse:
     site = site_of(request)
     name = str(request.path_params["name"])
-    figures = next((f for f in source_figures(site.store) if f.name == name), None)
+    figures = next(iter(source_figures(site.store, name=name)), None)
     if figures is None:
         raise HTTPException(404, f"no source named {name[:100]}")
     stats = source_statistics(site.store, name, now=site.clock.now())
@@ -139,7 +146,7 @@ def source_page(request: Request) -> HTMLResponse:
     )
 
 
-def _version_rows(versions: list[Version]) -> list[dict[str, object]]:
+def _version_rows(versions: list[VersionSummary]) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     previous = None
     for version in versions:
@@ -164,7 +171,7 @@ def _event_rows(events: list[LifecycleEvent]) -> list[dict[str, object]]:
 
 
 def _log_rows(
-    versions: list[Version], events: list[LifecycleEvent], show: str | None
+    versions: list[VersionSummary], events: list[LifecycleEvent], show: str | None
 ) -> list[dict[str, object]]:
     """Versions and lifecycle events in time order; `show` keeps only one of them."""
     rows = [] if show == "events" else _version_rows(versions)
@@ -175,7 +182,7 @@ def _log_rows(
 
 def _row_time(row: dict[str, object]) -> datetime:
     version = row.get("version")
-    moment = version.captured_at if isinstance(version, Version) else row["at"]
+    moment = version.captured_at if isinstance(version, VersionSummary) else row["at"]
     assert isinstance(moment, datetime)
     return moment
 
@@ -184,7 +191,7 @@ def article_page(request: Request) -> HTMLResponse:
     site = site_of(request)
     article = site.article(int_param(request, "id"))
     hidden = article.status is ArticleStatus.HIDDEN
-    versions = [] if hidden else site.store.versions(article.id)
+    versions = [] if hidden else site.store.version_summaries(article.id)
     events = [] if hidden else site.store.events(article.id)
     show = request.query_params.get("show")
     if show not in (None, "events", "versions"):
@@ -216,7 +223,7 @@ def _lifecycle(article: TrackedArticle, events: list[LifecycleEvent]) -> str | N
     return None
 
 
-def headline_alternations(versions: list[Version]) -> list[dict[str, object]]:
+def headline_alternations(versions: list[VersionSummary]) -> list[dict[str, object]]:
     """Headline A/B tests and flip-flops (A→B→A), named on the change log, never hidden."""
     found = detect_flipflops([v.title for v in versions])
     return [
@@ -231,32 +238,28 @@ def headline_alternations(versions: list[Version]) -> list[dict[str, object]]:
     ]
 
 
-def _version(site_article: TrackedArticle, versions: list[Version], number: int) -> Version:
-    found = next((v for v in versions if v.number == number), None)
+def _version(site: Site, article: TrackedArticle, number: int) -> Version:
+    found = site.store.get_version(article.id, number)
     if found is None:
-        raise HTTPException(404, f"article {site_article.id} has no version {number}")
+        raise HTTPException(404, f"article {article.id} has no version {number}")
     return found
 
 
 def version_page(request: Request) -> HTMLResponse:
     site = site_of(request)
     article = site.readable(int_param(request, "id"))
-    number = int_param(request, "n")
-    versions = site.store.versions(article.id)
-    version = _version(article, versions, number)
-    return site.render(
-        request, "version.html", article=article, version=version, count=len(versions)
-    )
+    version = _version(site, article, int_param(request, "n"))
+    count = article.version_count  # visible versions are numbered 1 … version_count
+    return site.render(request, "version.html", article=article, version=version, count=count)
 
 
 def diff_page(request: Request) -> HTMLResponse:
     site = site_of(request)
     article = site.readable(int_param(request, "id"))
     a, b = int_param(request, "a"), int_param(request, "b")
-    versions = site.store.versions(article.id)
-    old, new = _version(article, versions, a), _version(article, versions, b)
+    old, new = _version(site, article, a), _version(site, article, b)
     inline = request.query_params.get("view") == "inline"
-    count = len(versions)
+    count = article.version_count  # visible versions are numbered 1 … version_count
     view = diff_view(old, new)
     return site.render(
         request,
@@ -269,7 +272,7 @@ def diff_page(request: Request) -> HTMLResponse:
         card_alt=card_alt(article, old, new),
         inline=inline,
         view_query="?view=inline" if inline else "",
-        numbers=[v.number for v in versions],
+        numbers=range(1, count + 1),
         prev_pair=(a - 1, a) if a > 1 else None,
         next_pair=(b, b + 1) if b < count else None,
     )

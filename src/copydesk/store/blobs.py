@@ -14,7 +14,7 @@ from copydesk.errors import StoreError
 from copydesk.store.database import Database
 from copydesk.store.schema import blobs
 
-_LEVEL = 10  # article text and HTML compress ~5-10x here; higher levels buy little more
+LEVEL = 10  # article text and HTML compress ~5-10x here; higher levels buy little more
 
 
 def sha256_hex(data: bytes) -> str:
@@ -22,7 +22,7 @@ def sha256_hex(data: bytes) -> str:
 
 
 def compress(data: bytes) -> bytes:
-    return zstandard.ZstdCompressor(level=_LEVEL).compress(data)
+    return zstandard.ZstdCompressor(level=LEVEL).compress(data)
 
 
 def decompress(data: bytes) -> bytes:

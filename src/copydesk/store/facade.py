@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 
@@ -21,10 +21,11 @@ from copydesk.records import (
     SourceEditStats,
     TrackedArticle,
     Version,
+    VersionSummary,
     source_name_problem,
 )
 from copydesk.store import budget as budgets
-from copydesk.store import evidence, learned, listings, outbox, reads, writes
+from copydesk.store import bulk, evidence, learned, listings, outbox, reads, writes
 from copydesk.store.blobs import content_hash, get_blob
 from copydesk.store.budget import Budget, Rank
 from copydesk.store.database import Database
@@ -267,6 +268,15 @@ class Store:
         with self._db.write() as conn:
             return writes.record_check(self._db, conn, result)
 
+    def load_checks(self, results: Iterable[CheckResult], *, batch: int = bulk.BATCH) -> int:
+        """Bulk record_check: the same rows, `batch` checks per transaction; returns new versions.
+
+        For filling big databases (benchmarks, backfills from archives): SQLite executemany,
+        PostgreSQL COPY, one compressor reused, the search index written from the text in hand.
+        An article's results must come in the order they happened.
+        """
+        return bulk.load_checks(self._db, results, batch=batch)
+
     def latest_version(self, article_id: int, *, include_trivial: bool = True) -> Version | None:
         with self._db.read() as conn:
             return reads.latest_version(conn, article_id, include_trivial)
@@ -275,6 +285,11 @@ class Store:
         """Oldest first."""
         with self._db.read() as conn:
             return reads.list_versions(conn, article_id, include_trivial)
+
+    def version_summaries(self, article_id: int) -> list[VersionSummary]:
+        """Visible versions oldest first, without their text: cheap for a change log."""
+        with self._db.read() as conn:
+            return reads.list_version_summaries(conn, article_id)
 
     def get_version(self, article_id: int, number: int) -> Version | None:
         """Visible version `number` (1-based) of an article."""

@@ -21,6 +21,7 @@ from copydesk.records import (
     Source,
     TrackedArticle,
     Version,
+    VersionSummary,
 )
 from copydesk.store.blobs import decode_paragraphs
 from copydesk.store.schema import (
@@ -260,6 +261,32 @@ def list_versions(conn: Connection, article_id: int, include_trivial: bool) -> l
     if not include_trivial:
         query = query.where(versions.c.trivial.is_(False))
     return [version_from_row(row) for row in conn.execute(query.order_by(versions.c.seq))]
+
+
+def list_version_summaries(conn: Connection, article_id: int) -> list[VersionSummary]:
+    """Visible versions oldest first, read from the version rows alone (no blob is opened)."""
+    query = (
+        sa.select(
+            versions.c.number,
+            versions.c.captured_at,
+            versions.c.title,
+            versions.c.change_kind,
+            versions.c.change_flags,
+        )
+        .where(versions.c.article_id == article_id, versions.c.trivial.is_(False))
+        .order_by(versions.c.number)  # visible numbers are 1, 2, 3 …: the index's own order
+    )
+    return [
+        VersionSummary(
+            article_id=article_id,
+            number=row.number,
+            captured_at=row.captured_at,
+            title=row.title,
+            change_kind=row.change_kind,
+            change_flags=tuple(row.change_flags or ()),
+        )
+        for row in conn.execute(query)
+    ]
 
 
 def get_version(conn: Connection, article_id: int, number: int) -> Version | None:

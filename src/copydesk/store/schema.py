@@ -44,6 +44,8 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
 
 
 metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+_FAILING = sa.text("consecutive_errors > 0")
+_FIRST_EDIT = sa.text("first_edit_delay IS NOT NULL")
 
 sources = sa.Table(
     "sources",
@@ -96,7 +98,44 @@ articles = sa.Table(
     sa.Column("listed_at", UTCDateTime),  # last successful poll of a feed/sitemap/page listing it
     sa.Column("listed_rank", sa.Integer),  # its place on a front page at that poll
     sa.Column("gone_at", UTCDateTime),  # confirmed gone since then (None: it answers)
+    # Seconds from the first version to the first visible edit; set by a trigger (0008).
+    sa.Column("first_edit_delay", sa.Float),
     sa.Index("ix_articles_source_id_listed_at", "source_id", "listed_at"),
+    sa.Index("ix_articles_source_id_last_checked_at", "source_id", "last_checked_at"),
+    sa.Index("ix_articles_failing", "source_id", sqlite_where=_FAILING, postgresql_where=_FAILING),
+    sa.Index(
+        "ix_articles_first_edits",
+        "source_id",
+        "id",
+        "first_edit_delay",
+        sqlite_where=_FIRST_EDIT,
+        postgresql_where=_FIRST_EDIT,
+    ),
+)
+
+# Per-source figures kept by database triggers on articles and versions (migration 0008), so
+# pages read a row instead of scanning every article or version. Never written from Python,
+# except by a bulk load that turns the triggers off for its transaction.
+source_counts = sa.Table(
+    "source_counts",
+    metadata,
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), primary_key=True),
+    sa.Column("articles", sa.Integer, nullable=False),
+    sa.Column("active", sa.Integer, nullable=False),  # status active
+    sa.Column("versions", sa.Integer, nullable=False),  # visible versions
+    sa.Column("changed", sa.Integer, nullable=False),  # articles with more than one
+    sa.Column("edits", sa.Integer, nullable=False),  # visible versions after the first
+    sa.Column("last_change_at", UTCDateTime),
+)
+
+# Visible edits (versions after the first) and stealth edits per source and UTC day.
+source_days = sa.Table(
+    "source_days",
+    metadata,
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("edits", sa.Integer, nullable=False),
+    sa.Column("stealth", sa.Integer, nullable=False),
 )
 
 # What one source's checks have taught the schedule policy (records.SourceEditStats), summed
@@ -143,9 +182,13 @@ versions = sa.Table(
     sa.Column("origin_file", sa.Text),
     sa.Column("origin_record", sa.Text),
     sa.Column("memento_url", sa.Text),
+    # The article's source, copied by a trigger on insert (migration 0009): a source's changes
+    # and search hits are read newest first from one index, however small the source.
+    sa.Column("source_id", sa.Integer),
     sa.UniqueConstraint("article_id", "seq"),
     sa.Index("ix_versions_article_id_number", "article_id", "number"),
     sa.Index("ix_versions_content_hash", "content_hash"),
+    sa.Index("ix_versions_source_id_captured_at_id", "source_id", "captured_at", "id"),
 )
 
 checks = sa.Table(

@@ -2,12 +2,18 @@
 
 Each visible version is indexed in the transaction that stores it (writes.insert_version), so
 the web's search is a pure read: it never takes, or waits for, the write lock. `sync` catches
-up a database whose index is behind (written before this rule, or restored from a backup);
-the tracker and `copydesk serve` run it at start, off the request path.
+up a database whose index is behind (written before this rule, restored from a backup, or
+upgraded past migration 0007); the tracker and `copydesk serve` run it at start, off the
+request path.
+
+The tables hold only the index (migration 0007), never the text, which lives once in the
+blobs: SQLite has a contentless FTS5 table whose rowid is the version id (no positions: a
+query is an AND of single words); PostgreSQL a stripped tsvector per version under GIN.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,35 +32,67 @@ pg_search = sa.Table(
     "version_search",
     sa.MetaData(),
     sa.Column("version_id", sa.Integer, primary_key=True),
-    sa.Column("title", sa.Text),
-    sa.Column("body", sa.Text),
     sa.Column("document", TSVECTOR),
 )
-fts = sa.table(
-    "version_search", sa.column("rowid", sa.Integer), sa.column("title"), sa.column("body")
+fts = sa.table("version_search", sa.column("rowid", sa.Integer))
+
+_FTS_INSERT = sa.text("INSERT INTO version_search(rowid, title, body) VALUES (:id, :title, :body)")
+_PG_INSERT = sa.text(
+    "INSERT INTO version_search (version_id, document) "
+    "VALUES (:id, strip(to_tsvector('simple', :title || ' ' || :body))) "
+    "ON CONFLICT (version_id) DO NOTHING"
 )
+_PG_SCRATCH = "_bulk_search"
+_PG_COPY_FROM = 100  # rows at once from which COPY beats one multi-row INSERT
+
+Entry = tuple[int, str, Sequence[str]]  # (version id, title, paragraphs)
 
 
 def index_key(db: Database) -> Any:
     return fts.c.rowid if db.dialect == "sqlite" else pg_search.c.version_id
 
 
+def body(paragraphs: Sequence[str]) -> str:
+    """The text that is indexed, and that excerpts are cut from."""
+    return "\n\n".join(paragraphs)
+
+
 def index_version(db: Database, conn: Connection, version: Version) -> None:
     """Index one just-stored version (a trivial one is not searchable)."""
     if version.trivial or version.id is None:
         return
-    _insert(db, conn, [(version.id, version.title, "\n\n".join(version.paragraphs))])
+    add(db, conn, [(version.id, version.title, version.paragraphs)])
 
 
-def _insert(db: Database, conn: Connection, rows: list[tuple[int, str | None, str]]) -> None:
-    if db.dialect == "sqlite":
-        conn.execute(
-            sa.text("INSERT INTO version_search(rowid, title, body) VALUES (:id, :title, :body)"),
-            [{"id": i, "title": title, "body": body} for i, title, body in rows],
-        )
-    else:
-        values = [{"version_id": i, "title": title, "body": body} for i, title, body in rows]
-        conn.execute(db.insert_ignoring_conflicts(pg_search, values, keys=["version_id"]))
+def add(db: Database, conn: Connection, entries: Sequence[Entry]) -> None:
+    """Index these versions in the caller's transaction (PostgreSQL: once per version id)."""
+    if not entries:
+        return
+    values = [
+        {"id": i, "title": title, "body": body(paragraphs)} for i, title, paragraphs in entries
+    ]
+    if db.dialect == "postgresql" and len(values) >= _PG_COPY_FROM:
+        _add_pg_copy(conn, values)
+        return
+    conn.execute(_FTS_INSERT if db.dialect == "sqlite" else _PG_INSERT, values)
+
+
+def _add_pg_copy(conn: Connection, values: list[dict[str, Any]]) -> None:
+    """Many rows: COPY the text to a scratch table and build the vectors in one INSERT."""
+    conn.exec_driver_sql(
+        f"CREATE TEMP TABLE IF NOT EXISTS {_PG_SCRATCH} (id integer, title text, body text) "
+        "ON COMMIT DELETE ROWS"
+    )
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY {_PG_SCRATCH} (id, title, body) FROM STDIN") as copy:
+        for row in values:
+            copy.write_row((row["id"], row["title"], row["body"]))
+    conn.exec_driver_sql(
+        "INSERT INTO version_search (version_id, document) "
+        f"SELECT id, strip(to_tsvector('simple', title || ' ' || body)) FROM {_PG_SCRATCH} "
+        "ON CONFLICT (version_id) DO NOTHING"
+    )
+    conn.exec_driver_sql(f"DELETE FROM {_PG_SCRATCH}")
 
 
 def sync(db: Database) -> int:
@@ -100,6 +138,5 @@ def _index_batch(db: Database, conn: Connection) -> int:
         .limit(_BATCH)
     )
     rows = conn.execute(query).all()
-    if rows:
-        _insert(db, conn, [(r.id, r.title, "\n\n".join(decode_paragraphs(r.data))) for r in rows])
+    add(db, conn, [(r.id, r.title, decode_paragraphs(r.data)) for r in rows])
     return len(rows)

@@ -7,7 +7,6 @@ or the small frozen rows below, never a SQLAlchemy Row.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -15,21 +14,31 @@ from statistics import median
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
-from copydesk.records import ArticleStatus, CheckResult
+from copydesk.records import ArticleStatus
 from copydesk.store import search as search_index
-from copydesk.store import writes
+from copydesk.store.blobs import decode_paragraphs
 from copydesk.store.database import Database
 from copydesk.store.facade import Store
-from copydesk.store.schema import articles, checks, endpoints, sources, versions
-from copydesk.store.search import fts as _fts
-from copydesk.store.search import pg_search as _pg_search
+from copydesk.store.schema import (
+    articles,
+    blobs,
+    checks,
+    endpoints,
+    source_days,
+    sources,
+    versions,
+)
+from copydesk.store.schema import source_counts as source_counts_table
 
 _HIDDEN = ArticleStatus.HIDDEN.value
 _ACTIVE = ArticleStatus.ACTIVE.value
 _EXCERPT = 240
-_WORD = re.compile(r"\w+", re.UNICODE)
+_COUNTED = ("articles", "active", "versions", "changed", "edits")
+_FIRST_EDITS = 5000  # the median time to first edit looks at this many latest articles
+# Letters and digits: FTS5's unicode61 splits on "_" too, and a term it split would become a
+# phrase, which an index without positions cannot answer.
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -130,17 +139,6 @@ def _db(store: Store) -> Database:
     return store._db
 
 
-def record_checks(store: Store, results: Sequence[CheckResult]) -> int:
-    """Store many checks in one transaction, each exactly as Store.record_check would.
-
-    For loading test and benchmark databases: one commit per thousand checks instead of one
-    per check. Returns how many new versions were stored.
-    """
-    db = _db(store)
-    with db.write() as conn:
-        return sum(writes.record_check(db, conn, result) is not None for result in results)
-
-
 # ---- recent changes -----------------------------------------------------------------------
 
 
@@ -161,6 +159,10 @@ def _change_select() -> sa.Select[Any]:
         .join(sources, sources.c.id == articles.c.source_id)
         .where(versions.c.trivial.is_(False), articles.c.status != _HIDDEN)
     )
+
+
+def _source_id(name: str) -> Any:
+    return sa.select(sources.c.id).where(sources.c.name == name).scalar_subquery()
 
 
 def _change_row(row: Any) -> ChangeRow:
@@ -199,10 +201,8 @@ def recent_changes(
     """Newest first, paged by (captured_at, id) so deep pages cost what the first one does."""
     query = _kind_filter(_change_select(), kind)
     if source is not None:
-        # "+ 0" keeps the planner off ix_articles_source_id: through it SQLite would sort the
-        # source's whole history; walking the time index and skipping others stays flat.
-        source_id = sa.select(sources.c.id).where(sources.c.name == source).scalar_subquery()
-        query = query.where((articles.c.source_id + 0) == source_id)
+        # ix_versions_source_id_captured_at_id: the source's own changes, newest first.
+        query = query.where(versions.c.source_id == _source_id(source))
     if article_id is not None:
         query = query.where(versions.c.article_id == article_id)
     if before is not None:
@@ -231,31 +231,47 @@ def recent_changes(
 # ---- figures and health -------------------------------------------------------------------
 
 
-def source_figures(store: Store) -> list[SourceFigures]:
-    """Totals for every active source, by name; sources without articles get zeros."""
-    failing = sa.case((articles.c.consecutive_errors > 0, 1), else_=0)
-    active = sa.case((articles.c.status == _ACTIVE, 1), else_=0)
-    changed = sa.case((articles.c.version_count > 1, 1), else_=0)
-    edits = sa.case((articles.c.version_count > 1, articles.c.version_count - 1), else_=0)
+def source_figures(store: Store, *, name: str | None = None) -> list[SourceFigures]:
+    """Totals for every active source (or the one named), by name; none yet: zeros.
+
+    Read from the trigger-kept source_counts row plus two index lookups per source (latest
+    check, failing articles), never a scan of the source's articles.
+    """
+    counts = source_counts_table.c
     query = (
         sa.select(
             sources.c.name,
-            sa.func.count(articles.c.id).label("articles"),
-            sa.func.coalesce(sa.func.sum(active), 0).label("active"),
-            sa.func.coalesce(sa.func.sum(articles.c.version_count), 0).label("versions"),
-            sa.func.coalesce(sa.func.sum(changed), 0).label("changed"),
-            sa.func.coalesce(sa.func.sum(edits), 0).label("edits"),
-            sa.func.coalesce(sa.func.sum(failing), 0).label("failing"),
-            sa.func.max(articles.c.last_checked_at).label("last_check_at"),
-            sa.func.max(articles.c.last_change_at).label("last_change_at"),
+            *(sa.func.coalesce(counts[n], 0).label(n) for n in _COUNTED),
+            _failing_articles().label("failing"),
+            _last_check().label("last_check_at"),
+            counts.last_change_at,
         )
-        .select_from(sources.outerjoin(articles, articles.c.source_id == sources.c.id))
+        .select_from(sources.outerjoin(source_counts_table, counts.source_id == sources.c.id))
         .where(sources.c.active.is_(True))
-        .group_by(sources.c.id, sources.c.name)
         .order_by(sources.c.name)
     )
+    if name is not None:
+        query = query.where(sources.c.name == name)
     with _db(store).read() as conn:
         return [_figures(row) for row in conn.execute(query)]
+
+
+def _failing_articles() -> Any:
+    # The literal condition is ix_articles_failing's own, so the partial index can answer.
+    return (
+        sa.select(sa.func.count())
+        .select_from(articles)
+        .where(articles.c.source_id == sources.c.id, sa.text("consecutive_errors > 0"))
+        .scalar_subquery()
+    )
+
+
+def _last_check() -> Any:
+    return (
+        sa.select(sa.func.max(articles.c.last_checked_at))
+        .where(articles.c.source_id == sources.c.id)
+        .scalar_subquery()
+    )
 
 
 def _figures(row: Any) -> SourceFigures:
@@ -286,54 +302,36 @@ def _aware(value: Any) -> datetime | None:
 def source_statistics(
     store: Store, name: str, *, now: datetime, days: int = 30
 ) -> SourceStatistics:
-    """Edits per day over the last `days`, median time from first version to first edit."""
-    since = now - timedelta(days=days)
-    base = (
-        sa.select(versions.c.captured_at, versions.c.change_flags)
-        .join(articles, articles.c.id == versions.c.article_id)
-        .join(sources, sources.c.id == articles.c.source_id)
-        .where(sources.c.name == name, versions.c.trivial.is_(False), versions.c.number > 1)
+    """Edits per UTC day over the last `days` (today included); median time to first edit.
+
+    The median is over the source's latest 5,000 edited articles (first version to first
+    visible edit). Both come from trigger-kept figures: a few rows, however long the history.
+    """
+    first_day = (now - timedelta(days=days - 1)).date()
+    source_id = _source_id(name)
+    daily = sa.select(source_days.c.day, source_days.c.edits, source_days.c.stealth).where(
+        source_days.c.source_id == source_id, source_days.c.day >= first_day
+    )
+    delays = (
+        sa.select(articles.c.first_edit_delay)
+        # The literal condition is ix_articles_first_edits' own: an index-only walk.
+        .where(articles.c.source_id == source_id, sa.text("first_edit_delay IS NOT NULL"))
+        .order_by(articles.c.id.desc())
+        .limit(_FIRST_EDITS)
     )
     with _db(store).read() as conn:
-        recent = conn.execute(base.where(versions.c.captured_at >= since)).all()
-        first_edits = _first_edit_delays(conn, name)
-    per_day = Counter(row.captured_at.date() for row in recent)
-    stealth = sum(1 for row in recent if "stealth" in (row.change_flags or ()))
+        recent = conn.execute(daily).all()
+        first_edits = [float(d) for d in conn.execute(delays).scalars()]
+    per_day = {row.day: int(row.edits) for row in recent}
     return SourceStatistics(
         edits_per_day=tuple(
             (day, per_day.get(day, 0))
-            for day in ((now - timedelta(days=n)).date() for n in range(days - 1, -1, -1))
+            for day in (first_day + timedelta(days=n) for n in range(days))
         ),
-        median_first_edit=_median(first_edits),
-        stealth_edits=stealth,
-        edits=len(recent),
+        median_first_edit=timedelta(seconds=median(first_edits)) if first_edits else None,
+        stealth_edits=sum(int(row.stealth) for row in recent),
+        edits=sum(int(row.edits) for row in recent),
     )
-
-
-def _median(values: list[timedelta]) -> timedelta | None:
-    if not values:
-        return None
-    return timedelta(seconds=median(v.total_seconds() for v in values))
-
-
-def _first_edit_delays(conn: Connection, name: str, limit: int = 5000) -> list[timedelta]:
-    first = versions.alias("first")
-    second = versions.alias("second")
-    query = (
-        sa.select(first.c.captured_at.label("a"), second.c.captured_at.label("b"))
-        .join(second, sa.and_(second.c.article_id == first.c.article_id, second.c.number == 2))
-        .join(articles, articles.c.id == first.c.article_id)
-        .join(sources, sources.c.id == articles.c.source_id)
-        .where(
-            sources.c.name == name,
-            first.c.number == 1,
-            first.c.seq == 1,
-            second.c.trivial.is_(False),
-        )
-        .order_by(first.c.article_id.desc())
-        .limit(limit)
-    )
-    return [row.b - row.a for row in conn.execute(query)]
 
 
 def source_health(store: Store) -> list[SourceHealth]:
@@ -434,7 +432,7 @@ def search(
     db = _db(store)
     select, key = _search_select(db, terms)
     if source is not None:
-        select = select.where(sources.c.name == source)
+        select = select.where(versions.c.source_id == _source_id(source))
     if since is not None:
         select = select.where(versions.c.captured_at >= since)
     if until is not None:
@@ -448,16 +446,18 @@ def search(
 
 
 def _search_select(db: Database, terms: Sequence[str]) -> tuple[sa.Select[Any], Any]:
+    key = search_index.index_key(db)
     if db.dialect == "sqlite":
-        index: Any = _fts
-        key, body = _fts.c.rowid, _fts.c.body
+        index: Any = search_index.fts
         # Each term quoted: user text never reaches FTS5 as query syntax.
         match: Any = sa.text("version_search MATCH :terms").bindparams(
             terms=" ".join(f'"{t}"' for t in terms)
         )
     else:
-        index, key, body = _pg_search, _pg_search.c.version_id, _pg_search.c.body
-        match = _pg_search.c.document.op("@@")(sa.func.plainto_tsquery("simple", " ".join(terms)))
+        index = search_index.pg_search
+        match = search_index.pg_search.c.document.op("@@")(
+            sa.func.plainto_tsquery("simple", " ".join(terms))
+        )
     select = (
         sa.select(
             versions.c.id,
@@ -467,12 +467,13 @@ def _search_select(db: Database, terms: Sequence[str]) -> tuple[sa.Select[Any], 
             versions.c.title,
             articles.c.url,
             sources.c.name.label("source_name"),
-            body.label("body"),
+            blobs.c.data.label("content_data"),
         )
         .select_from(index)
         .join(versions, versions.c.id == key)
         .join(articles, articles.c.id == versions.c.article_id)
         .join(sources, sources.c.id == articles.c.source_id)
+        .join(blobs, blobs.c.hash == versions.c.content_blob)
         .where(match, articles.c.status != _HIDDEN)
     )
     return select, key
@@ -487,7 +488,7 @@ def _hit(row: Any, terms: Sequence[str]) -> SearchHit:
         number=row.number,
         captured_at=row.captured_at,
         title=row.title,
-        excerpt=excerpt(row.body or "", terms),
+        excerpt=excerpt(search_index.body(decode_paragraphs(row.content_data)), terms),
     )
 
 

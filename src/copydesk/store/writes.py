@@ -367,23 +367,28 @@ def record_check(db: Database, conn: Connection, result: CheckResult) -> Version
 
 
 def insert_check(conn: Connection, result: CheckResult) -> int:
+    statement = sa.insert(checks).values(check_row(result))
+    return int(conn.execute(statement.returning(checks.c.id)).scalar_one())
+
+
+def check_row(result: CheckResult) -> dict[str, Any]:
+    """The checks row of a result (no version yet): shared with the bulk loader."""
     check = result.check
     html_hash = check.html_hash
     if html_hash is None and result.raw_html is not None:
         html_hash = sha256_hex(result.raw_html)
-    statement = sa.insert(checks).values(
-        article_id=check.article_id,
-        checked_at=check.checked_at,
-        status=check.status,
-        outcome=check.outcome.value,
-        error=check.error,
-        etag=check.etag,
-        last_modified=check.last_modified,
-        html_hash=html_hash,
-        elapsed=check.elapsed,
-        capture_id=check.capture_id,
-    )
-    return int(conn.execute(statement.returning(checks.c.id)).scalar_one())
+    return {
+        "article_id": check.article_id,
+        "checked_at": check.checked_at,
+        "status": check.status,
+        "outcome": check.outcome.value,
+        "error": check.error,
+        "etag": check.etag,
+        "last_modified": check.last_modified,
+        "html_hash": html_hash,
+        "elapsed": check.elapsed,
+        "capture_id": check.capture_id,
+    }
 
 
 def insert_version(db: Database, conn: Connection, result: CheckResult) -> Version:
@@ -418,14 +423,15 @@ def insert_version(db: Database, conn: Connection, result: CheckResult) -> Versi
         provenance=result.provenance,
     )
     content_blob = put_blob(db, conn, encode_paragraphs(version.paragraphs))
-    statement = sa.insert(versions).values(_version_row(version, content_blob))
+    statement = sa.insert(versions).values(version_row(version, content_blob))
     version_id = conn.execute(statement.returning(versions.c.id)).scalar_one()
     stored = replace(version, id=int(version_id))
     search.index_version(db, conn, stored)  # searchable with the version, in its transaction
     return stored
 
 
-def _version_row(version: Version, content_blob: str) -> dict[str, Any]:
+def version_row(version: Version, content_blob: str) -> dict[str, Any]:
+    """The versions row of a version (no id yet): shared with the bulk loader."""
     return {
         "article_id": version.article_id,
         "seq": version.seq,
