@@ -198,7 +198,7 @@ def main() -> None:
         for path in (small, big):
             took, summary, peak = run_alone(workdir, path)
             print(
-                f"import of {path.stat().st_size / 1e6:.0f} MB crawl: {took:.1f} s, "
+                f"import of {path.stat().st_size / 1e6:.1f} MB crawl: {took:.1f} s, "
                 f"peak RSS {peak / 1024:.0f} MB"
             )
             print(f"  {summary}")
