@@ -1,5 +1,5 @@
-"""`copydesk export`: version rows (jsonl) and sentence-level edit records (edits-jsonl, csv,
-parquet) written from a real store through the CLI."""
+"""`copydesk export --format jsonl|csv|parquet --what versions|edits`: version rows and
+sentence-level edit records written from a real store through the CLI."""
 
 from __future__ import annotations
 
@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import copydesk.cli.main  # noqa: F401  (registers the commands on the app)
 from copydesk.cli.app import app
 from copydesk.errors import UsageError
-from copydesk.publish.exports import EDIT_FIELDS, edit_rows, write_edits
+from copydesk.publish.exports import EDIT_FIELDS, VERSION_FIELDS, edit_rows, write_edits
 from copydesk.records import Article, Check, CheckOutcome, CheckResult, Source
 from copydesk.store import Store
 
@@ -100,7 +99,10 @@ def test_jsonl_version_rows_are_unchanged(db_url: str) -> None:
 
 def test_edits_jsonl_has_one_record_per_changed_sentence(db_url: str, tmp_path: Path) -> None:
     out = tmp_path / "edits.jsonl"
-    run(db_url, "--format", "edits-jsonl", "--out", str(out))
+    run(db_url, "--format", "jsonl", "--what", "edits", "--out", str(out))
+    old_name = tmp_path / "old-name.jsonl"
+    run(db_url, "--format", "edits-jsonl", "--out", str(old_name))  # the old spelling still works
+    assert old_name.read_text() == out.read_text()
     rows = edits_of(out)
     assert all(tuple(row) == EDIT_FIELDS for row in rows)
     first = [r for r in rows if (r["old_version"], r["new_version"]) == (1, 2)]
@@ -122,7 +124,7 @@ def test_edits_jsonl_has_one_record_per_changed_sentence(db_url: str, tmp_path: 
 
 def test_csv_matches_edits_jsonl(db_url: str, tmp_path: Path) -> None:
     run(db_url, "--format", "edits-jsonl", "--out", str(tmp_path / "edits.jsonl"))
-    text = run(db_url, "--format", "csv")
+    text = run(db_url, "--format", "csv", "--what", "edits")
     rows = list(csv.DictReader(io.StringIO(text)))
     expected = edits_of(tmp_path / "edits.jsonl")
     assert len(rows) == len(expected) == 4
@@ -134,7 +136,7 @@ def test_csv_matches_edits_jsonl(db_url: str, tmp_path: Path) -> None:
 def test_parquet_is_typed_and_matches_edits_jsonl(db_url: str, tmp_path: Path) -> None:
     pq = pytest.importorskip("pyarrow.parquet")
     run(db_url, "--format", "edits-jsonl", "--out", str(tmp_path / "edits.jsonl"))
-    run(db_url, "--format", "parquet", "--out", str(tmp_path / "edits.parquet"))
+    run(db_url, "--format", "parquet", "--what", "edits", "--out", str(tmp_path / "edits.parquet"))
     table = pq.read_table(tmp_path / "edits.parquet")
     assert tuple(table.column_names) == EDIT_FIELDS
     assert str(table.schema.field("new_captured_at").type) == "timestamp[us, tz=UTC]"
@@ -160,11 +162,34 @@ def test_parquet_without_pyarrow_is_a_one_line_error(
     ("args", "message"),
     [
         (["--format", "parquet"], "--out"),
-        (["--format", "csv", "--all"], "--all"),
+        (["--format", "csv", "--what", "edits", "--all"], "--all"),
         (["--format", "xml"], "unknown export format"),
+        (["--what", "sentences"], "--what"),
     ],
 )
 def test_export_mistakes_are_usage_errors(db_url: str, args: list[str], message: str) -> None:
     result = CliRunner().invoke(app, ["--db", db_url, "export", *args])
     assert isinstance(result.exception, UsageError)
     assert message in str(result.exception)
+
+
+def test_versions_are_the_default_in_every_format(db_url: str, tmp_path: Path) -> None:
+    """`--format csv|parquet` give versions, as the README says; edits need `--what edits`."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    jsonl = [json.loads(line) for line in run(db_url, "--format", "jsonl").splitlines()]
+    rows = list(csv.DictReader(io.StringIO(run(db_url, "--format", "csv"))))
+    assert tuple(rows[0]) == VERSION_FIELDS
+    assert [(r["article_url"], r["version"]) for r in rows] == [
+        (r["article_url"], str(r["version"])) for r in jsonl
+    ]
+    assert json.loads(rows[0]["paragraphs"]) == list(V1)  # a JSON array in one cell
+    assert [r["change"] or None for r in rows] == [r["change"] for r in jsonl]
+    run(db_url, "--format", "parquet", "--out", str(tmp_path / "v.parquet"))
+    table = pq.read_table(tmp_path / "v.parquet")
+    assert tuple(table.column_names) == VERSION_FIELDS
+    assert str(table.schema.field("captured_at").type) == "timestamp[us, tz=UTC]"
+    parquet = table.to_pylist()
+    assert parquet[0]["paragraphs"] == list(V1)
+    assert [r["version"] for r in parquet] == [r["version"] for r in jsonl]
+    with_trivial = list(csv.DictReader(io.StringIO(run(db_url, "--format", "csv", "--all"))))
+    assert len(with_trivial) == len(rows) + 1

@@ -147,6 +147,11 @@ def test_add_and_remove_source(client, newsroom):
         400,
     )
     _is_error(client.post("/api/sources", headers=AUTH, content=b"[1"), 400)
+    # the same feed again, under another name: says where it is, creates nothing
+    again = client.post("/api/sources", headers=AUTH, json=body | {"name": "gazette.example"})
+    _is_error(again, 409)
+    assert "in source 'gazette'" in again.json()["error"]
+    assert newsroom.store.get_source("gazette.example") is None
     assert client.delete("/api/sources/gazette", headers=AUTH).json()["ok"] is True
     assert newsroom.store.get_source("gazette") is None
     _is_error(client.delete("/api/sources/gazette", headers=AUTH), 400)

@@ -1,25 +1,93 @@
-"""The Typer application, its global options, and helpers shared by the command modules."""
+"""The Typer application, its global options, and helpers shared by the command modules.
+
+The application is a LazyGroup: its commands come from the table in cli/commands.py, and a
+command's module is imported only when that command runs (or its help is asked for).
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
+from difflib import get_close_matches
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+import typer.core
+import typer.main
 
+from copydesk.cli.commands import COMMANDS
 from copydesk.cli.context import CliState
 from copydesk.clock import SystemClock
 from copydesk.errors import UsageError
-from copydesk.settings import Settings
-from copydesk.urls import InvalidURL, canonical_url, host_of
+
+if TYPE_CHECKING:
+    from copydesk.settings import Settings
+
+_HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
+LOG_FORMATS = ("text", "json")
+
+
+class LazyGroup(typer.core.TyperGroup):
+    """A command group that imports a command's module only when the command is used."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            importlib.import_module(f"copydesk.cli.{COMMANDS[cmd_name][0]}")
+            command = _built(cmd_name)
+            if command is not None:
+                self.commands[cmd_name] = command
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The command list from the table: `--help` imports no command module."""
+        rows = [(name, text) for name, (_, text) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return self._click_resolve_command(ctx, args)
+        except Exception as exc:  # typer's bundled click raises its own UsageError
+            if args and type(exc).__name__ == "UsageError" and args[0] not in COMMANDS:
+                matches = get_close_matches(args[0], list(COMMANDS))
+                if matches:
+                    exc.message = (  # type: ignore[attr-defined]
+                        f"No such command {args[0]!r}. Did you mean {matches[0]!r}?"
+                    )
+            raise
+
+
+def _built(name: str) -> Any:
+    """The click command (or group) a module registered on `app` under `name`."""
+    options = {"pretty_exceptions_short": True, "rich_markup_mode": None}
+    for info in app.registered_commands:
+        if (info.name or (info.callback.__name__ if info.callback else "")) == name:
+            return typer.main.get_command_from_info(info, **options)  # type: ignore[arg-type]
+    for group in app.registered_groups:
+        if group.name == name:
+            return typer.main.get_group_from_info(group, suggest_commands=True, **options)  # type: ignore[arg-type]
+    return None
+
+
+def load_all() -> None:
+    """Import every command module (for tests and generated docs)."""
+    for module in dict.fromkeys(module for module, _ in COMMANDS.values()):
+        importlib.import_module(f"copydesk.cli.{module}")
+
 
 app = typer.Typer(
     name="copydesk",
     help="Watch news sites and record every version of every article.",
+    cls=LazyGroup,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # help is plain text: `[[notify]]` in a help string stays as written
+    context_settings=_HELP_OPTIONS,
 )
 clock = SystemClock()
 
@@ -28,14 +96,31 @@ clock = SystemClock()
 def _global_options(
     ctx: typer.Context,
     db: Annotated[
-        str | None, typer.Option("--db", help="Database URL or SQLite file (env COPYDESK_DB).")
+        str | None,
+        typer.Option("--db", metavar="URL", help="Database URL or SQLite file (env COPYDESK_DB)."),
     ] = None,
     config: Annotated[
-        Path | None, typer.Option("--config", help="Config file (default ./copydesk.toml).")
+        Path | None,
+        typer.Option("--config", metavar="FILE", help="Config file (default ./copydesk.toml)."),
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="Log progress, and every fault a check records."),
+    ] = False,
+    log_format: Annotated[
+        str,
+        typer.Option(
+            "--log-format",
+            metavar="text|json",
+            help="Log lines as text, or one JSON object per line for log shippers.",
+        ),
+    ] = "text",
 ) -> None:
-    state = CliState(db=db, config=config, verbose=verbose)
+    if log_format not in LOG_FORMATS:
+        raise typer.BadParameter(
+            f"{log_format!r} is not one of text, json", param_hint="--log-format"
+        )
+    state = CliState(db=db, config=config, verbose=verbose, log_format=log_format)
     state.configure_logging()
     ctx.obj = state
     if not {"--help", "-h"} & set(sys.argv[1:]):  # help stays readable with a broken config
@@ -49,6 +134,8 @@ def settings_of(ctx: typer.Context) -> Settings:
 
 def source_name_for(url: str) -> str:
     """Default source name: the host without `www.` (and the port, when there is one)."""
+    from copydesk.urls import host_of
+
     host = host_of(url).removeprefix("www.")
     if not host:
         raise UsageError(f"not a URL: {url}")
@@ -56,6 +143,8 @@ def source_name_for(url: str) -> str:
 
 
 def canonical_or_error(url: str) -> str:
+    from copydesk.urls import InvalidURL, canonical_url
+
     try:
         return canonical_url(url)
     except InvalidURL as exc:

@@ -9,20 +9,30 @@ import signal
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from copydesk.archive import WarcArchive
-from copydesk.cli.output import SafeConsole
-from copydesk.clock import SystemClock
-from copydesk.evidence import WaybackSaver
-from copydesk.fetch import Fetcher
-from copydesk.pipeline import Tracker
-from copydesk.publish.metrics import MeasuredFetcher, TrackerMetrics
-from copydesk.settings import Settings, load_settings
-from copydesk.store import Store
-from copydesk.worker import Worker
+if TYPE_CHECKING:  # imported where used: each command loads only what it needs (start-up time)
+    from rich.console import Console
 
-console = SafeConsole()
-err_console = SafeConsole(stderr=True)
+    from copydesk.evidence import WaybackSaver
+    from copydesk.pipeline import Tracker
+    from copydesk.publish.metrics import TrackerMetrics
+    from copydesk.settings import Settings
+    from copydesk.store import Store
+    from copydesk.worker import Worker
+
+_CONSOLES: dict[str, Console] = {}
+
+
+def __getattr__(name: str) -> Any:
+    """`console` (stdout) and `err_console` (stderr), made on first use: see cli/output.py."""
+    if name in ("console", "err_console"):
+        if name not in _CONSOLES:
+            from copydesk.cli.output import make_console
+
+            _CONSOLES[name] = make_console(stderr=name == "err_console")
+        return _CONSOLES[name]
+    raise AttributeError(name)
 
 
 @dataclass(slots=True)
@@ -32,18 +42,62 @@ class CliState:
     db: str | None = None
     config: Path | None = None
     verbose: bool = False
+    log_format: str = "text"
     _settings: Settings | None = None
 
     def settings(self) -> Settings:
         """The validated settings, loaded once (a bad value raises ConfigError)."""
         if self._settings is None:
+            from copydesk.settings import load_settings
+
             overrides = {"db": self.db} if self.db else None
             self._settings = load_settings(self.config, overrides=overrides)
         return self._settings
 
     def configure_logging(self) -> None:
-        level = logging.INFO if self.verbose else logging.WARNING
-        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        """Warnings only, or (-v) progress and every recorded fault; as text or JSON lines."""
+        handler = logging.StreamHandler()
+        if self.log_format == "json":
+            handler.setFormatter(JsonLogFormatter())
+        else:
+            handler.setFormatter(
+                logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+            )
+        root = logging.getLogger()
+        root.handlers[:] = [handler]
+        root.setLevel(logging.INFO if self.verbose else logging.WARNING)
+
+
+# Attributes every LogRecord has; anything else was passed as `extra=` and is kept.
+_RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+    "taskName",
+}
+
+
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per log line, for log shippers (Loki, Elasticsearch, journald).
+
+    Keys: time, level, logger, message, every `extra=` field, and the exception as text.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        import json
+        from datetime import UTC, datetime
+
+        data: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in _RECORD_FIELDS and not key.startswith("_"):
+                data[key] = value
+        if record.exc_info:
+            data["exception"] = self.formatException(record.exc_info)
+        return json.dumps(data, ensure_ascii=False, default=str)
 
 
 def _normalise_db(url: str) -> str:
@@ -53,6 +107,8 @@ def _normalise_db(url: str) -> str:
 
 @contextlib.contextmanager
 def open_store(settings: Settings) -> Iterator[Store]:
+    from copydesk.store import Store
+
     store = Store.open(_normalise_db(settings.db))
     try:
         yield store
@@ -72,6 +128,12 @@ async def open_tracker(
 
     With `metrics`, every fetch is timed into them (`run --metrics`).
     """
+    from copydesk.archive import WarcArchive
+    from copydesk.clock import SystemClock
+    from copydesk.fetch import Fetcher
+    from copydesk.pipeline import Tracker
+    from copydesk.publish.metrics import MeasuredFetcher
+
     clock = SystemClock()
     fetcher = (
         Fetcher(settings.fetch, clock=clock)
@@ -99,6 +161,8 @@ def wayback_saver(settings: Settings, tracker: Tracker) -> WaybackSaver | None:
     """The background Save Page Now queue, when `[archive] wayback_save` is on."""
     if not settings.archive.wayback_save:
         return None
+    from copydesk.evidence import WaybackSaver
+
     return WaybackSaver(tracker.store, tracker.fetcher, settings.archive, clock=tracker.clock)
 
 

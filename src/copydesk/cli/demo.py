@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.text import Text
 
 from copydesk.cli.app import app, clock, settings_of
 from copydesk.cli.context import CliState, console, install_stop_signals, open_store, open_tracker
+from copydesk.cli.output import plain
 from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer, score_capture
 from copydesk.publish import create_app, export_rows, serve_in_thread
 from copydesk.records import Endpoint, EndpointKind, Source
@@ -65,10 +65,16 @@ def add_newsroom_source(store: Store, server: NewsroomServer) -> None:
 
 
 async def _track(settings: Settings, store: Store, duration: float) -> None:
+    from copydesk.cli.progress import live_status
+    from copydesk.cli.tracking import report_check
+
     async with open_tracker(settings, store) as tracker:
-        worker = Worker(tracker, clock=clock, concurrency=settings.fetch.concurrency)
+        worker = Worker(
+            tracker, clock=clock, concurrency=settings.fetch.concurrency, on_report=report_check
+        )
         install_stop_signals(worker)
-        await worker.run(duration=duration)
+        async with live_status(console, lambda: worker.stats, store, clock):
+            await worker.run(duration=duration)
 
 
 @app.command()
@@ -97,10 +103,10 @@ def demo(
         add_newsroom_source(store, server)
         web_url, stop_web = _start_web(settings, port)
         duration = parse_duration(for_).total_seconds() if for_ else newsroom.script_end + 8
-        console.print(f"Newsroom: {server.base_url}/ ({articles} articles)")
-        console.print(f"Database: {settings.db}")
-        console.print(Text(f"Web UI:   {web_url}/", style="bold"))
-        console.print(f"Tracking for {duration:.0f}s; Ctrl-C stops.")
+        console.print(plain(f"Newsroom: {server.base_url}/ ({articles} articles)"))
+        console.print(plain(f"Database: {settings.db}"))
+        console.print(plain(f"Web UI:   {web_url}/", style="bold"))
+        console.print(plain(f"Tracking for {duration:.0f}s; Ctrl-C stops."))
         asyncio.run(_track(settings, store, duration))
         truth_rows = newsroom.ground_truth(base_url=server.base_url, until=clock.now())
         if truth is not None:

@@ -10,7 +10,11 @@ characters removed. Styled output is built from Text objects, with data put in t
 
 from __future__ import annotations
 
+import json
 import re
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rich.console import Console
@@ -18,6 +22,7 @@ from rich.text import Text
 
 # C0 controls except tab and newline, DEL, and C1 controls (0x9b is a one-byte CSI).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_FLAT = re.compile(r"[\t\r\n]+")
 
 
 def clean(text: object) -> str:
@@ -47,3 +52,116 @@ class SafeConsole(Console):
     def render_str(self, text: str, **kwargs: Any) -> Text:
         kwargs.update(markup=False, emoji=False, highlight=False)
         return super().render_str(clean(text), **kwargs)
+
+
+# ── terminals and pipes ─────────────────────────────────────────────────────────────────────
+
+
+def make_console(*, stderr: bool = False) -> Console:
+    """A Rich console: styled and wrapped in a terminal; plain and unwrapped in a pipe.
+
+    In a pipe or file there is no colour, no control sequence and no wrapping, so a URL or a
+    summary stays on one line for grep and cut (NO_COLOR and FORCE_COLOR work as in Rich).
+    """
+    from rich.console import Console
+
+    console = Console(stderr=stderr, highlight=False, emoji=False)
+    if not console.is_terminal:
+        console = Console(stderr=stderr, highlight=False, emoji=False, soft_wrap=True, width=10_000)
+    return console
+
+
+def table(console: Console, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """A table: drawn in a terminal; tab-separated lines in a pipe.
+
+    In a pipe: a header line, then one line per row; tabs and line breaks inside a cell become
+    spaces, so every row stays on one line.
+    """
+    if console.is_terminal:
+        from rich.table import Table
+
+        drawn = Table(*headers)
+        for row in rows:
+            drawn.add_row(*(cell if isinstance(cell, Text) else plain(_cell(cell)) for cell in row))
+        console.print(drawn)
+        return
+    for row in [headers, *rows]:
+        cells = (_FLAT.sub(" ", clean(_cell(cell))) for cell in row)
+        console.file.write("\t".join(cells) + "\n")  # as written: Rich would expand the tabs
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return str(value)
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, Text):
+        return value.plain
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return str(value)
+
+
+def print_json(value: object) -> None:
+    """One JSON document on standard output (data, never markup); times in ISO 8601 UTC."""
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, default=_json_value) + "\n")
+
+
+# ── word diffs ──────────────────────────────────────────────────────────────────────────────
+
+WORD_DIFF_MODES = ("plain", "color", "porcelain")
+_STYLES = {"insert": "bold green", "delete": "bold red strike", "heading": "bold"}
+_PLAIN_MARKS = {"insert": ("{+", "+}"), "delete": ("[-", "-]")}
+_PORCELAIN = {"insert": "+", "delete": "-"}
+
+
+def word_diff(console: Console, mode: str, head: Text, segments: Iterable[tuple[str, str]]) -> None:
+    """Print a word diff: `segments` are (op, text) with op insert, delete, heading or "".
+
+    color: Rich styles (forced, even in a pipe, when asked for). plain: git's
+    `--word-diff=plain`, `[-old-]{+new+}`. porcelain: git's `--word-diff=porcelain`, one run
+    per line starting with " ", "-" or "+", and "~" alone on a line for each line break.
+    """
+    if mode == "porcelain":
+        console.print(head)
+        sys.stdout.flush()
+        sys.stdout.write(_porcelain(segments))
+        return
+    out = Text()
+    for op, text in segments:
+        text = clean(text)
+        if mode == "plain" and op in _PLAIN_MARKS:
+            start, end = _PLAIN_MARKS[op]
+            out.append(f"{start}{text}{end}")
+        elif mode == "color":
+            out.append(text, style=_STYLES.get(op, ""))
+        else:
+            out.append(text)
+    if mode == "color" and not console.is_terminal:
+        console = SafeConsole(force_terminal=True, soft_wrap=True, width=10_000)
+    if mode == "plain":
+        head = Text(head.plain)
+    console.print(head)
+    console.print(out, end="")
+
+
+def _porcelain(segments: Iterable[tuple[str, str]]) -> str:
+    runs: list[tuple[str, str]] = []  # adjacent segments of one kind make one run
+    for op, text in segments:
+        prefix = _PORCELAIN.get(op, " ")
+        if runs and runs[-1][0] == prefix:
+            runs[-1] = (prefix, runs[-1][1] + text)
+        else:
+            runs.append((prefix, text))
+    lines: list[str] = []
+    for prefix, text in runs:
+        for index, part in enumerate(clean(text).split("\n")):
+            if index:
+                lines.append("~")
+            if part:
+                lines.append(prefix + part)
+    return "\n".join(lines) + "\n"

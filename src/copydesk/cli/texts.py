@@ -1,35 +1,37 @@
-"""Commands that read and compare texts: history, diff, extract, compare, export."""
+"""Commands that read and compare texts: history, diff, extract, compare, export.
+
+Each command imports what it uses when it runs (see cli/commands.py): `extract` never loads
+the database layer, `history` never loads the extractor.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import itertools
 import json
 import sys
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from copydesk.cli.app import app, canonical_or_error, settings_of
-from copydesk.cli.context import console, open_store
-from copydesk.cli.evidence import run_warc_export
-from copydesk.cli.output import clean, plain, sentence
-from copydesk.diff import classify, compare, detect_flipflops, render_terminal
+from copydesk.cli.context import open_store
+from copydesk.cli.output import WORD_DIFF_MODES, plain, print_json, sentence, table, word_diff
 from copydesk.errors import CopydeskError, UsageError
-from copydesk.extract import extract_article
-from copydesk.pipeline import compare_pages
-from copydesk.publish import export_rows
-from copydesk.publish.exports import EDIT_FORMATS, edit_rows, event_rows, write_edits
-from copydesk.publish.wording import event_sentence
-from copydesk.records import Article, TrackedArticle, Version
-from copydesk.store import Store
 
-_STYLES = {"insert": "bold green", "delete": "bold red strike", "heading": "bold", "": ""}
+if TYPE_CHECKING:
+    from copydesk.records import Article, TrackedArticle, Version
+    from copydesk.store import Store
+
+_JSON = typer.Option("--json", help="Print JSON.")
+_WHAT = ("versions", "edits")
+
+
+def _console() -> Any:
+    from copydesk.cli.context import console
+
+    return console
 
 
 def _article_or_error(store: Store, url: str) -> TrackedArticle:
@@ -39,48 +41,79 @@ def _article_or_error(store: Store, url: str) -> TrackedArticle:
     return article
 
 
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
 @app.command()
 def history(
     ctx: typer.Context,
-    url: Annotated[str, typer.Argument(help="Article URL.")],
+    url: Annotated[str, typer.Argument(metavar="URL", help="Article URL.")],
     all_: Annotated[bool, typer.Option("--all", help="Include trivial versions.")] = False,
+    as_json: Annotated[bool, _JSON] = False,
 ) -> None:
     """An article's versions."""
+    from copydesk.diff import detect_flipflops
+    from copydesk.publish.wording import event_sentence
+
     with open_store(settings_of(ctx)) as store:
         article = _article_or_error(store, url)
         versions = store.versions(article.id, include_trivial=all_)
         events = store.events(article.id)
         old_urls = store.old_urls(article.id)
-    table = Table("version", "captured at", "title", "change", "paragraphs")
-    rows: list[tuple[datetime, list[str | Text]]] = []
+    alternations = detect_flipflops([v.title for v in versions])
+    if as_json:
+        print_json(
+            {
+                "url": article.url,
+                "source": article.source,
+                "status": article.status.value,
+                "earlier_urls": list(old_urls),
+                "versions": [_version_json(v) for v in versions],
+                "events": [
+                    {"event": e.kind.value, "at": e.at, "sentence": event_sentence(e)}
+                    for e in events
+                ],
+                "headline_alternations": [list(alt.variants) for alt in alternations],
+            }
+        )
+        return
+    rows: list[tuple[datetime, list[object]]] = []
     for version in versions:
         label = f"{version.number}{' (trivial)' if version.trivial else ''}"
-        rows.append(
-            (
-                version.captured_at,
-                [
-                    label,
-                    version.captured_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
-                    plain(version.title),
-                    version.change_kind or "",
-                    str(len(version.paragraphs)),
-                ],
-            )
-        )
+        cells: list[object] = [
+            label,
+            _when(version.captured_at),
+            version.title,
+            version.change_kind or "",
+            len(version.paragraphs),
+        ]
+        rows.append((version.captured_at, cells))
     for event in events:
-        when = event.at.strftime("%Y-%m-%d %H:%M:%S UTC")
-        rows.append((event.at, ["–", when, plain(event_sentence(event)), event.kind.value, ""]))
-    for _, cells in sorted(rows, key=lambda row: row[0]):
-        table.add_row(*cells)
-    console.print(plain(f"{article.url} ({article.source}, {article.status.value})"))
+        rows.append((event.at, ["–", _when(event.at), event_sentence(event), event.kind.value, ""]))
+    console = _console()
+    console.print(sentence(article.url, f" ({article.source}, {article.status.value})"))
     if old_urls:
-        console.print(plain(f"Earlier addresses: {', '.join(old_urls)}"))
-    console.print(table)
-    for alt in detect_flipflops([v.title for v in versions]):
+        console.print(sentence("Earlier addresses: ", ", ".join(old_urls)))
+    headers = ("version", "captured at", "title", "change", "paragraphs")
+    table(console, headers, [cells for _, cells in sorted(rows, key=lambda row: row[0])])
+    for alt in alternations:
         variants = " / ".join(f"“{text}”" for text in alt.variants)
-        console.print(
-            f"The headline alternates between {alt.n} variants: {variants}", highlight=False
-        )
+        console.print(sentence(f"The headline alternates between {alt.n} variants: ", variants))
+
+
+def _version_json(version: Version) -> dict[str, Any]:
+    return {
+        "version": version.number,
+        "captured_at": version.captured_at,
+        "title": version.title,
+        "byline": version.byline,
+        "published_at": version.published_at,
+        "change": version.change_kind,
+        "flags": list(version.change_flags),
+        "trivial": version.trivial,
+        "paragraphs": len(version.paragraphs),
+    }
 
 
 def _pick(versions: list[Version], number: int | None, default: int) -> Version:
@@ -96,29 +129,47 @@ def _pick(versions: list[Version], number: int | None, default: int) -> Version:
 @app.command()
 def diff(
     ctx: typer.Context,
-    url: Annotated[str, typer.Argument(help="Article URL.")],
+    url: Annotated[str, typer.Argument(metavar="URL", help="Article URL.")],
     a: Annotated[
-        int | None, typer.Argument(help="Old version (default: the one before B).")
+        int | None, typer.Argument(metavar="A", help="Old version (default: the one before B).")
     ] = None,
-    b: Annotated[int | None, typer.Argument(help="New version (default: the latest).")] = None,
+    b: Annotated[
+        int | None, typer.Argument(metavar="B", help="New version (default: the latest).")
+    ] = None,
+    word_diff_mode: Annotated[
+        str | None,
+        typer.Option(
+            "--word-diff",
+            metavar="plain|color|porcelain",
+            help="How words are marked: color (the default in a terminal), plain "
+            "([-old-]{+new+}, the default in a pipe, as git's) or porcelain (git's "
+            "line-based format for scripts).",
+        ),
+    ] = None,
 ) -> None:
-    """A coloured word diff of two versions in the terminal, with its classification."""
+    """A word diff of two versions, with its classification."""
+    from copydesk.diff import classify, compare, render_terminal
+
+    if word_diff_mode is not None and word_diff_mode not in WORD_DIFF_MODES:
+        raise typer.BadParameter(
+            f"{word_diff_mode!r} is not one of plain, color, porcelain", param_hint="--word-diff"
+        )
     with open_store(settings_of(ctx)) as store:
         article = _article_or_error(store, url)
         versions = store.versions(article.id)
     new = _pick(versions, b, -1)
     old = _pick(versions, a if a is not None else max(1, new.number - 1), 0)
     verdict = classify(old, new)
+    console = _console()
+    mode = word_diff_mode or ("color" if console.is_terminal else "plain")
     flags = f" [{', '.join(verdict.flags)}]" if verdict.flags else ""
-    console.print(
-        sentence(
-            plain(article.url, "bold"), f"  v{old.number} → v{new.number}: {verdict.kind}{flags}"
-        )
+    head = f"  v{old.number} → v{new.number}: {verdict.kind}{flags}"
+    word_diff(
+        console,
+        mode,
+        plain(article.url, style="bold") + plain(head),
+        render_terminal(compare(old, new)),
     )
-    words = Text()
-    for style, text in render_terminal(compare(old, new)):
-        words.append(clean(text), style=_STYLES.get(style, ""))
-    console.print(words)
 
 
 def _read_input(path: str) -> bytes:
@@ -144,11 +195,13 @@ def article_json(article: Article, url: str | None = None) -> dict[str, Any]:
 
 def _extract_stream(lines: TextIO, out: TextIO) -> None:
     """`{"url","html"}` lines in, extracted lines out, in the same order; bad lines get an error."""
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
+    from copydesk.extract import extract_article
+
+    for number, text in enumerate(lines, start=1):
+        if not text.strip():
             continue
         try:
-            item = json.loads(line)
+            item = json.loads(text)
             url, html = str(item.get("url") or ""), str(item["html"])
             row = article_json(extract_article(html, url=url or "http://unknown.invalid/"), url)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -161,55 +214,60 @@ def _extract_stream(lines: TextIO, out: TextIO) -> None:
 
 @app.command()
 def extract(
-    path: Annotated[str, typer.Argument(help="HTML file, or - for standard input.")] = "-",
-    url: Annotated[str, typer.Option("--url", help="The page's address.")] = "",
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    path: Annotated[
+        str, typer.Argument(metavar="FILE", help="HTML file, or - for standard input.")
+    ] = "-",
+    url: Annotated[str, typer.Option("--url", metavar="URL", help="The page's address.")] = "",
+    as_json: Annotated[bool, _JSON] = False,
     jsonl: Annotated[bool, typer.Option("--jsonl", help='Read {"url","html"} lines.')] = False,
 ) -> None:
     """Extracted headline, byline, date and text of one page (or of a JSONL stream)."""
+    from copydesk.extract import extract_article
+
     if jsonl:
         _extract_stream(sys.stdin, sys.stdout)
         return
     article = extract_article(_read_input(path), url=url or "http://unknown.invalid/")
     if as_json:
-        sys.stdout.write(json.dumps(article_json(article, url or None), ensure_ascii=False) + "\n")
+        print_json(article_json(article, url or None))
         return
-    console.print(plain(article.title, "bold"))
-    console.print(f"By: {article.byline or '-'}    Published: {article.published_at or '-'}")
+    console = _console()
+    console.print(plain(article.title, style="bold"))
+    console.print(
+        sentence("By: ", article.byline or "-", "    Published: ", article.published_at or "-")
+    )
     console.print()
     for paragraph in article.paragraphs:
-        console.print(paragraph, highlight=False)
+        console.print(plain(paragraph))
         console.print()
 
 
 @app.command("compare")
 def compare_command(
-    old: Annotated[str, typer.Argument(help="Old page (HTML file).")],
-    new: Annotated[str, typer.Argument(help="New page (HTML file).")],
-    url: Annotated[str, typer.Option("--url", help="The page's address.")] = "",
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    old: Annotated[str, typer.Argument(metavar="OLD", help="Old page (HTML file).")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="New page (HTML file).")],
+    url: Annotated[str, typer.Option("--url", metavar="URL", help="The page's address.")] = "",
+    as_json: Annotated[bool, _JSON] = False,
 ) -> None:
     """Whether and how the article changed between two saved pages."""
+    from copydesk.pipeline import compare_pages
+
     result = compare_pages(_read_input(old), _read_input(new), url=url or None)
     if as_json:
-        sys.stdout.write(json.dumps(result) + "\n")
+        print_json(result)
         return
+    console = _console()
     if not result["changed"]:
         console.print("No change in the article.")
         return
     console.print(
-        f"Changed ({result['kind']}): title {'changed' if result['title_changed'] else 'same'}, "
-        f"{result['paragraphs_added']} paragraphs added, {result['paragraphs_removed']} removed, "
-        f"{result['paragraphs_changed']} changed."
+        plain(
+            f"Changed ({result['kind']}): title "
+            f"{'changed' if result['title_changed'] else 'same'}, "
+            f"{result['paragraphs_added']} paragraphs added, {result['paragraphs_removed']} "
+            f"removed, {result['paragraphs_changed']} changed."
+        )
     )
-
-
-def _rows(store: Store, fmt: str, include_trivial: bool) -> Iterator[dict[str, Any]]:
-    if fmt == "jsonl":
-        versions = export_rows(store.iter_export(include_trivial=include_trivial))
-        return itertools.chain(versions, event_rows(store.iter_events()))
-    formats = ", ".join(("jsonl", *EDIT_FORMATS, "warc"))
-    raise UsageError(f"unknown export format: {fmt} (use {formats})")
 
 
 @app.command()
@@ -219,53 +277,86 @@ def export(
         str,
         typer.Option(
             "--format",
-            help="jsonl (one version a line); sentence-level edits between consecutive "
-            "visible versions: edits-jsonl, csv, parquet; or warc (every version's raw "
+            metavar="jsonl|csv|parquet|warc",
+            help="jsonl, csv or parquet (of what --what says), or warc (every version's raw "
             "capture as a WARC 1.1 response record).",
         ),
     ] = "jsonl",
-    out: Annotated[str, typer.Option("--out", help="Output file, or - for standard output.")] = "-",
+    what: Annotated[
+        str,
+        typer.Option(
+            "--what",
+            metavar="versions|edits",
+            help="versions (one record per version; in jsonl the lifecycle events follow), or "
+            "edits (one record per sentence-level edit between consecutive visible versions).",
+        ),
+    ] = "versions",
+    out: Annotated[
+        str, typer.Option("--out", metavar="PATH", help="Output file, or - for standard output.")
+    ] = "-",
     all_: Annotated[
-        bool, typer.Option("--all", help="Include trivial versions (jsonl only).")
+        bool, typer.Option("--all", help="Include trivial versions (--what versions).")
     ] = False,
     source: Annotated[
-        str | None, typer.Option("--source", help="Only this source's articles (warc only).")
+        str | None,
+        typer.Option("--source", metavar="NAME", help="Only this source's articles (warc only)."),
     ] = None,
     since: Annotated[
         str | None,
-        typer.Option("--since", help="Only versions captured at or after DATE (warc only)."),
+        typer.Option(
+            "--since", metavar="DATE", help="Only versions captured at or after DATE (warc only)."
+        ),
     ] = None,
 ) -> None:
     """Data for researchers and archives."""
+    if fmt == "edits-jsonl":  # the old name, kept so scripts keep working
+        fmt, what = "jsonl", "edits"
+    if what not in _WHAT:
+        raise UsageError(f"unknown --what {what!r} (use versions or edits)")
     if fmt == "warc":
+        from copydesk.cli.evidence import run_warc_export
+
         run_warc_export(ctx, out, source, since)
         return
+    if fmt not in ("jsonl", "csv", "parquet"):
+        raise UsageError(f"unknown export format: {fmt} (use jsonl, csv, parquet or warc)")
     if source is not None or since is not None:
         raise UsageError("--source and --since apply to --format warc")
-    if fmt in EDIT_FORMATS:
-        _export_edits(ctx, fmt, out, all_)
-        return
-    with open_store(settings_of(ctx)) as store:
-        rows = _rows(store, fmt, all_)
-        with contextlib.ExitStack() as stack:
-            stream = sys.stdout if out == "-" else stack.enter_context(open_output(out))
-            for row in rows:
-                stream.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
-def _export_edits(ctx: typer.Context, fmt: str, out: str, all_: bool) -> None:
-    """Sentence edit records (NewsEdits style) between consecutive visible versions."""
-    if all_:
-        raise UsageError("--all applies to --format jsonl only: edits compare visible versions")
+    if what == "edits" and all_:
+        raise UsageError("--all applies to --what versions: edits compare visible versions")
     if fmt == "parquet" and out == "-":
         raise UsageError("--format parquet writes a file: give --out PATH")
-    with open_store(settings_of(ctx)) as store:
-        rows = edit_rows(store.iter_export(include_trivial=False))
+    _export(ctx, fmt, what, out, all_)
+
+
+def _export(ctx: typer.Context, fmt: str, what: str, out: str, all_: bool) -> None:
+    import itertools
+
+    from copydesk.cli.context import err_console
+    from copydesk.cli.progress import counting
+    from copydesk.publish.exports import (
+        edit_rows,
+        event_rows,
+        export_rows,
+        write_edits,
+        write_versions,
+    )
+
+    with open_store(settings_of(ctx)) as store, counting(err_console, f"{what} written") as count:
+        pairs = store.iter_export(include_trivial=all_ and what == "versions")
         with contextlib.ExitStack() as stack:
             stream: TextIO | None = None
             if fmt != "parquet":
                 stream = sys.stdout if out == "-" else stack.enter_context(open_output(out))
-            write_edits(rows, fmt, stream, out)
+            if what == "edits":
+                write_edits((count(r) for r in edit_rows(pairs)), fmt, stream, out)
+            elif fmt == "jsonl":
+                assert stream is not None
+                rows = itertools.chain(export_rows(pairs), event_rows(store.iter_events()))
+                for row in rows:
+                    stream.write(json.dumps(count(row), ensure_ascii=False) + "\n")
+            else:
+                write_versions((count(r) for r in export_rows(pairs)), fmt, stream, out)
 
 
 def open_output(path: str) -> TextIO:

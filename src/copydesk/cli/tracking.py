@@ -1,56 +1,102 @@
-"""Commands that manage sources and run the tracker."""
+"""Commands that manage sources and run the tracker.
+
+Heavy modules (the pipeline, the fetcher, the web app) are imported inside the commands that
+use them, so `sources` or `stats` start without them (see cli/commands.py).
+"""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+import logging
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from copydesk.cli.app import app, canonical_or_error, clock, settings_of, source_name_for
-from copydesk.cli.context import (
-    console,
-    install_stop_signals,
-    open_store,
-    open_tracker,
-    wayback_saver,
-)
-from copydesk.cli.output import plain, sentence
-from copydesk.delivery import Courier
-from copydesk.discover import detect_kind
+from copydesk.cli.context import install_stop_signals, open_store, open_tracker, wayback_saver
+from copydesk.cli.output import plain, print_json, sentence, table
 from copydesk.errors import BlockedURLError, FetchError, UsageError
-from copydesk.pipeline import CheckReport, describe_error
-from copydesk.publish.metrics import TrackerMetrics, serve_metrics
-from copydesk.records import Delivery, Endpoint, EndpointKind, Source, TrackedArticle
-from copydesk.settings import Settings, parse_duration
-from copydesk.store import Store, search_index_behind, sync_search_index
-from copydesk.worker import RunStats, Worker
+from copydesk.records import CheckOutcome, Endpoint, EndpointKind, Source
+
+if TYPE_CHECKING:
+    from copydesk.pipeline import CheckReport
+    from copydesk.records import Delivery, TrackedArticle
+    from copydesk.settings import Settings
+    from copydesk.store import Store
+    from copydesk.worker import RunStats
+
+logger = logging.getLogger("copydesk.tracker")
+
+_JSON = typer.Option("--json", help="Print JSON instead of a table.")
+
+
+def _console() -> Any:
+    from copydesk.cli.context import console
+
+    return console
 
 
 @app.command()
 def add(
     ctx: typer.Context,
-    url: Annotated[str, typer.Argument(help="A feed, sitemap, front page or single article.")],
-    source: Annotated[str | None, typer.Option("--source", help="Source name.")] = None,
+    url: Annotated[
+        str, typer.Argument(metavar="URL", help="A feed, sitemap, front page or single article.")
+    ],
+    source: Annotated[
+        str | None, typer.Option("--source", metavar="NAME", help="Source name.")
+    ] = None,
 ) -> None:
     """Add a feed, sitemap or front page (detected from the content) or a single article."""
     settings = settings_of(ctx)
     url = canonical_or_error(url)
     name = source or source_name_for(url)
     with open_store(settings) as store:
+        if _already_tracked(store, url):
+            return
         kind = asyncio.run(_detect(settings, store, url))
         now = clock.now()
         store.add_source(settings.source(name) or Source(name=name), now=now)
         if kind is None:
             article = store.add_article(name, url, now=now)
-            console.print(f"Tracking article {article.url} (source '{name}').")
+            _console().print(sentence("Tracking article ", article.url, f" (source '{name}')."))
         else:
             store.add_endpoint(Endpoint(url=url, kind=kind, source=name), now=now)
-            console.print(f"Added {kind.value} {url} to source '{name}'.")
+            _console().print(sentence(f"Added {kind.value} ", url, " to source '", name, "'."))
+
+
+def _already_tracked(store: Store, url: str) -> bool:
+    """Say where `url` is tracked already (an endpoint or an article); nothing is changed."""
+    for endpoint in store.list_endpoints():
+        if endpoint.url == url:
+            _console().print(
+                sentence(
+                    f"Already tracked: {endpoint.kind.value} ",
+                    url,
+                    " in source '",
+                    endpoint.source,
+                    "'. Nothing changed.",
+                )
+            )
+            return True
+    article = store.find_article(url)
+    if article is not None:
+        _console().print(
+            sentence(
+                "Already tracked: article ",
+                url,
+                " in source '",
+                article.source,
+                f"' ({article.status.value}). Nothing changed.",
+            )
+        )
+        return True
+    return False
 
 
 async def _detect(settings: Settings, store: Store, url: str) -> EndpointKind | None:
+    from copydesk.discover import detect_kind
+    from copydesk.pipeline import describe_error
+
     async with open_tracker(settings, store) as tracker:
         try:
             page = await tracker.fetcher.fetch(url)
@@ -63,37 +109,64 @@ async def _detect(settings: Settings, store: Store, url: str) -> EndpointKind | 
 
 
 @app.command()
-def sources(ctx: typer.Context) -> None:
+def sources(ctx: typer.Context, as_json: Annotated[bool, _JSON] = False) -> None:
     """List sources with their endpoints and figures."""
-    settings = settings_of(ctx)
-    with open_store(settings) as store:
+    with open_store(settings_of(ctx)) as store:
         figures = {str(row["name"]): row for row in store.stats()}
-        table = Table("source", "endpoints", "articles", "versions", "last check")
-        for src in store.list_sources():
-            row = figures.get(src.name, {})
-            endpoints = "\n".join(f"{e.kind.value} {e.url}" for e in store.list_endpoints(src.name))
-            table.add_row(
-                src.name,
-                endpoints or "-",
-                str(row.get("articles", 0)),
-                str(row.get("versions", 0)),
-                str(row.get("last_check_at") or "-"),
+        found: list[dict[str, Any]] = [
+            {
+                "name": src.name,
+                "endpoints": [
+                    {"kind": e.kind.value, "url": e.url} for e in store.list_endpoints(src.name)
+                ],
+                "articles": figures.get(src.name, {}).get("articles", 0),
+                "versions": figures.get(src.name, {}).get("versions", 0),
+                "last_check_at": figures.get(src.name, {}).get("last_check_at"),
+            }
+            for src in store.list_sources()
+        ]
+    if as_json:
+        print_json(found)
+        return
+    console = _console()
+    rows = [
+        (
+            item["name"],
+            ("\n" if console.is_terminal else ", ").join(
+                f"{e['kind']} {e['url']}" for e in item["endpoints"]
             )
-        console.print(table)
+            or "-",
+            item["articles"],
+            item["versions"],
+            item["last_check_at"] or "-",
+        )
+        for item in found
+    ]
+    table(console, ("source", "endpoints", "articles", "versions", "last check"), rows)
 
 
 @app.command()
-def remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Source name.")]) -> None:
+def remove(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(metavar="NAME", help="Source name.")]
+) -> None:
     """Stop tracking a source (its recorded versions are kept)."""
     with open_store(settings_of(ctx)) as store:
         store.remove_source(name)
-    console.print(f"Removed source '{name}'.")
+    _console().print(sentence("Removed source '", name, "'."))
 
 
-def _print_report(report: CheckReport) -> None:
+def report_check(report: CheckReport) -> None:
+    """Print a new version; log (-v) every check that recorded a fault, with its reason."""
+    url = report.article.url
     if report.version is not None and not report.version.trivial:
-        console.print(
-            sentence(plain(f"v{report.version.number}", "green"), " ", report.article.url)
+        _console().print(sentence(plain(f"v{report.version.number}", style="green"), " ", url))
+    if report.error or report.outcome in (CheckOutcome.ERROR, CheckOutcome.GONE):
+        reason = (report.error or report.outcome.value).partition(":")[0]
+        logger.info(
+            "%s: %s",
+            url,
+            report.error or report.outcome.value,
+            extra={"url": url, "outcome": report.outcome.value, "reason": reason},
         )
 
 
@@ -111,11 +184,14 @@ def run(
         bool, typer.Option("--once", help="One pass over what is due, then exit.")
     ] = False,
     for_: Annotated[
-        str | None, typer.Option("--for", help="Stop after this long, e.g. 90s, 2h.")
+        str | None,
+        typer.Option("--for", metavar="DURATION", help="Stop after this long, e.g. 90s, 2h."),
     ] = None,
     metrics: Annotated[str | None, _METRICS] = None,
 ) -> None:
     """Run the tracker: poll endpoints and check due articles until stopped."""
+    from copydesk.settings import parse_duration
+
     settings = settings_of(ctx)
     duration = parse_duration(for_).total_seconds() if for_ else None
     with open_store(settings) as store:
@@ -124,14 +200,14 @@ def run(
         store.release_leases(clock.now())
         store.release_delivery_leases(clock.now())
         stats = asyncio.run(
-            _run_worker(settings, store, duration=duration, once=once, metrics=metrics)
+            run_worker(settings, store, duration=duration, once=once, metrics=metrics)
         )
     outcomes = ", ".join(f"{k} {v}" for k, v in sorted(stats.outcomes.items())) or "none"
     summary = f"{stats.polls} polls, {stats.new_articles} new articles, {stats.checks} checks"
-    console.print(f"{summary} ({outcomes}).")
+    _console().print(plain(f"{summary} ({outcomes})."))
 
 
-async def _run_worker(
+async def run_worker(
     settings: Settings,
     store: Store,
     *,
@@ -139,18 +215,26 @@ async def _run_worker(
     once: bool,
     metrics: str | None = None,
 ) -> RunStats:
+    """The tracker loop with its notification courier, live status line and metrics."""
+    from copydesk.cli.progress import live_status
+    from copydesk.delivery import Courier
+    from copydesk.publish.metrics import TrackerMetrics, serve_metrics
+    from copydesk.worker import Worker
+
+    from copydesk.store import search_index_behind, sync_search_index
+
     if await asyncio.to_thread(search_index_behind, store):  # a database from before #11
         await asyncio.to_thread(sync_search_index, store)
     live = TrackerMetrics() if metrics else None
     stop_metrics = None
     if live is not None and metrics:
         url, stop_metrics = serve_metrics(metrics, live.registry)
-        console.print(f"Metrics at {url}", highlight=False)
+        _console().print(plain(f"Metrics at {url}"))
 
     def on_report(report: CheckReport) -> None:
         if live is not None:
             live.observe_report(report)
-        _print_report(report)
+        report_check(report)
 
     try:
         async with open_tracker(settings, store, metrics=live) as tracker:
@@ -164,7 +248,8 @@ async def _run_worker(
                 saver=wayback_saver(settings, tracker),
             )
             install_stop_signals(worker)
-            return await worker.run(duration=duration, once=once)
+            async with live_status(_console(), lambda: worker.stats, store, clock):
+                return await worker.run(duration=duration, once=once)
     finally:
         if stop_metrics is not None:
             stop_metrics()
@@ -175,11 +260,13 @@ def worker(ctx: typer.Context, metrics: Annotated[str | None, _METRICS] = None) 
     """One of many tracker processes sharing one PostgreSQL database."""
     settings = settings_of(ctx)
     with open_store(settings) as store:
-        asyncio.run(_run_worker(settings, store, duration=None, once=False, metrics=metrics))
+        asyncio.run(run_worker(settings, store, duration=None, once=False, metrics=metrics))
 
 
 @app.command()
-def check(ctx: typer.Context, url: Annotated[str, typer.Argument(help="Article URL.")]) -> None:
+def check(
+    ctx: typer.Context, url: Annotated[str, typer.Argument(metavar="URL", help="Article URL.")]
+) -> None:
     """Check one article now and say what changed."""
     settings = settings_of(ctx)
     url = canonical_or_error(url)
@@ -193,10 +280,10 @@ def check(ctx: typer.Context, url: Annotated[str, typer.Argument(help="Article U
     if report.error:
         raise UsageError(f"check failed: {report.error}")
     if report.version is None:
-        console.print(f"{report.outcome.value}: {article.url}")
+        _console().print(sentence(f"{report.outcome.value}: ", article.url))
     else:
         kind = report.change.kind if report.change else "trivial"
-        console.print(f"{report.outcome.value}: version {report.version.number} ({kind})")
+        _console().print(plain(f"{report.outcome.value}: version {report.version.number} ({kind})"))
 
 
 async def _check_one(settings: Settings, store: Store, article: TrackedArticle) -> CheckReport:
@@ -205,27 +292,30 @@ async def _check_one(settings: Settings, store: Store, article: TrackedArticle) 
 
 
 @app.command()
-def stats(ctx: typer.Context) -> None:
+def stats(ctx: typer.Context, as_json: Annotated[bool, _JSON] = False) -> None:
     """Per-source figures."""
     with open_store(settings_of(ctx)) as store:
         rows = store.stats()
         counts = store.delivery_counts()
         failures = store.delivery_failures(limit=5)
+    if as_json:
+        print_json({"sources": rows, "notifications": counts})
+        return
+    console = _console()
     if not rows:
         console.print("No sources yet.")
     else:
-        table = Table(*[str(key) for key in rows[0]])
-        for row in rows:
-            table.add_row(*[str(value) for value in row.values()])
-        console.print(table)
+        table(console, [str(key) for key in rows[0]], [list(row.values()) for row in rows])
     _print_notifications(counts, failures)
 
 
 def _print_notifications(counts: dict[str, int], failures: list[Delivery]) -> None:
+    console = _console()
     console.print(
-        f"Notifications: {counts['sent']} sent, {counts['pending']} pending "
-        f"({counts['retrying']} retrying after a failure), {counts['failed']} failed.",
-        highlight=False,
+        plain(
+            f"Notifications: {counts['sent']} sent, {counts['pending']} pending "
+            f"({counts['retrying']} retrying after a failure), {counts['failed']} failed."
+        )
     )
     for failure in failures:
         state = "failed" if failure.status == "failed" else "retrying"

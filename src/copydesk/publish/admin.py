@@ -49,10 +49,22 @@ def add_source(
             checked.append(Endpoint(url=canonical_url(url), kind=EndpointKind(kind), source=name))
         except (InvalidURL, ValueError) as exc:
             raise UsageError(f"bad endpoint {url[:100]!r} ({kind[:20]}): {exc}") from exc
+    tracked = {endpoint.url: endpoint for endpoint in store.list_endpoints()}
+    for endpoint in checked:
+        if endpoint.url in tracked:
+            where = tracked[endpoint.url]
+            raise AlreadyTracked(
+                f"already tracked: {where.kind.value} {where.url} in source '{where.source}' "
+                "(nothing was changed)"
+            )
     source = store.add_source(Source(name=name), now=now)
     for endpoint in checked:
         store.add_endpoint(endpoint, now=now)
     return source
+
+
+class AlreadyTracked(UsageError):
+    """An endpoint given to add is tracked already; the message says in which source."""
 
 
 def unhide_status(

@@ -236,7 +236,12 @@ async def add_source(request: Request) -> JSONResponse:
         for e in endpoints
         if isinstance(e, dict)
     ]
-    added = await run_in_threadpool(admin.add_source, site.store, name, pairs, now=site.clock.now())
+    try:
+        added = await run_in_threadpool(
+            admin.add_source, site.store, name, pairs, now=site.clock.now()
+        )
+    except admin.AlreadyTracked as exc:
+        raise HTTPException(409, str(exc)) from exc
     return ok(source={"name": added.name, "endpoints": [url for url, _ in pairs]})
 
 

@@ -1,4 +1,8 @@
-"""Research exports: one JSON object per version, or one record per sentence-level edit.
+"""Research exports: versions, or sentence-level edits, as JSONL, CSV or Parquet.
+
+`--what versions` (the default) gives one record per version (`version_row`); in JSONL, the
+lifecycle events follow as `"record": "event"` lines. `--what edits` gives one record per
+sentence-level edit.
 
 The edit records follow the NewsEdits corpus: for each pair of consecutive visible versions of
 an article, every body sentence that was added, removed, edited (with its old form) or moved,
@@ -36,7 +40,27 @@ EDIT_FIELDS = (
     "old_index",
     "new_index",
 )
-EDIT_FORMATS = ("edits-jsonl", "csv", "parquet")
+EDIT_FORMATS = ("edits-jsonl", "csv", "parquet")  # edits-jsonl: the old name of jsonl edits
+TABLE_FORMATS = ("jsonl", "csv", "parquet")
+# The columns of a version in CSV and Parquet (JSONL has the same keys, `record` first).
+VERSION_FIELDS = (
+    "article_url",
+    "source",
+    "version",
+    "captured_at",
+    "title",
+    "byline",
+    "published_at",
+    "paragraphs",
+    "text",
+    "trivial",
+    "change",
+    "html_sha256",
+    "origin",
+    "origin_file",
+    "origin_record",
+    "memento_url",
+)
 _PARQUET_BATCH = 10_000  # rows per row group: bounded memory on large stores
 
 
@@ -133,9 +157,58 @@ def write_edits(rows: Iterable[dict[str, Any]], fmt: str, stream: TextIO | None,
         raise UsageError(f"--format {fmt} needs an output stream")
     if fmt == "csv":
         return write_csv(rows, stream)
-    if fmt == "edits-jsonl":
+    if fmt in ("jsonl", "edits-jsonl"):
         return write_jsonl(rows, stream)
-    raise UsageError(f"unknown edit export format: {fmt} (use {', '.join(EDIT_FORMATS)})")
+    raise UsageError(f"unknown edit export format: {fmt} (use {', '.join(TABLE_FORMATS)})")
+
+
+def write_versions(
+    rows: Iterable[dict[str, Any]], fmt: str, stream: TextIO | None, path: str
+) -> int:
+    """Version rows as CSV (paragraphs as a JSON array in one cell) or typed Parquet."""
+    if fmt == "parquet":
+        return _write_version_parquet(rows, Path(path))
+    if fmt != "csv" or stream is None:
+        raise UsageError(f"versions as {fmt}: use jsonl, csv or parquet")
+    writer = csv.DictWriter(
+        stream, fieldnames=VERSION_FIELDS, lineterminator="\n", extrasaction="ignore"
+    )
+    writer.writeheader()
+    count = 0
+    for row in rows:
+        writer.writerow(row | {"paragraphs": json.dumps(row["paragraphs"], ensure_ascii=False)})
+        count += 1
+    return count
+
+
+def _write_version_parquet(rows: Iterable[dict[str, Any]], path: Path) -> int:
+    pa, _ = _pyarrow()
+    schema = pa.schema(
+        [
+            ("article_url", pa.string()),
+            ("source", pa.string()),
+            ("version", pa.int64()),
+            ("captured_at", pa.timestamp("us", tz="UTC")),
+            ("title", pa.string()),
+            ("byline", pa.string()),
+            ("published_at", pa.string()),
+            ("paragraphs", pa.list_(pa.string())),
+            ("text", pa.string()),
+            ("trivial", pa.bool_()),
+            ("change", pa.string()),
+            ("html_sha256", pa.string()),
+            ("origin", pa.string()),
+            ("origin_file", pa.string()),
+            ("origin_record", pa.string()),
+            ("memento_url", pa.string()),
+        ]
+    )
+    typed = (
+        {k: row[k] for k in VERSION_FIELDS}
+        | {"captured_at": datetime.fromisoformat(row["captured_at"].replace("Z", "+00:00"))}
+        for row in rows
+    )
+    return _write_parquet_table(typed, path, schema)
 
 
 def write_jsonl(rows: Iterable[dict[str, Any]], stream: TextIO) -> int:
@@ -159,7 +232,7 @@ def write_csv(rows: Iterable[dict[str, Any]], stream: TextIO) -> int:
 
 def write_parquet(rows: Iterable[dict[str, Any]], path: Path) -> int:
     """Typed Parquet (UTC timestamps, nullable integers), written in bounded row groups."""
-    pa, pq = _pyarrow()
+    pa, _ = _pyarrow()
     schema = pa.schema(
         [
             ("article_url", pa.string()),
@@ -176,6 +249,11 @@ def write_parquet(rows: Iterable[dict[str, Any]], path: Path) -> int:
             ("new_index", pa.int64()),
         ]
     )
+    return _write_parquet_table(rows, path, schema)
+
+
+def _write_parquet_table(rows: Iterable[dict[str, Any]], path: Path, schema: Any) -> int:
+    pa, pq = _pyarrow()
     count = 0
     try:
         with pq.ParquetWriter(str(path), schema) as writer:

@@ -33,6 +33,13 @@ def _get(summary: str, params: list[dict[str, Any]], *errors: int) -> dict[str, 
     return {"get": {"summary": summary, "parameters": params, "responses": _responses(*errors)}}
 
 
+def _conflict(operation: dict[str, Any]) -> dict[str, Any]:
+    """Adding an endpoint that is tracked already answers 409, naming where it is."""
+    for method in operation.values():
+        method["responses"]["409"] = _responses(409)["409"]
+    return operation
+
+
 def _write(method: str, summary: str, params: list[dict[str, Any]], body: bool) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "summary": summary,
@@ -73,7 +80,7 @@ def openapi_document() -> dict[str, Any]:
             ),
             "/api/sources": {
                 **_get("Sources with figures", []),
-                **_write("post", "Add a source", [], body=True),
+                **_conflict(_write("post", "Add a source", [], body=True)),
             },
             "/api/sources/{name}": {
                 **_get("One source", [_param("name", "path")], 404),

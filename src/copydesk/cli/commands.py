@@ -1,0 +1,48 @@
+"""The table of commands: which module defines each one, and its one-line help.
+
+`copydesk --help` and a typo's "did you mean" read this table and import no command module;
+running a command imports its module alone (with what that command needs), so the start-up
+of a command costs what that command uses. tests/test_cli.py checks the table against the
+commands the modules define: a new command needs a line here.
+"""
+
+from __future__ import annotations
+
+# name -> (module in copydesk.cli, one-line help shown by `copydesk --help`); in help order
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": (
+        "demo",
+        "Start a simulated newsroom on 127.0.0.1, track it, and score what was captured.",
+    ),
+    "add": (
+        "tracking",
+        "Add a feed, sitemap or front page (detected from the content) or a single article.",
+    ),
+    "sources": ("tracking", "List sources with their endpoints and figures."),
+    "remove": ("tracking", "Stop tracking a source (its recorded versions are kept)."),
+    "run": ("tracking", "Run the tracker: poll endpoints and check due articles until stopped."),
+    "worker": ("tracking", "One of many tracker processes sharing one PostgreSQL database."),
+    "check": ("tracking", "Check one article now and say what changed."),
+    "history": ("texts", "An article's versions."),
+    "diff": ("texts", "A word diff of two versions, with its classification."),
+    "extract": (
+        "texts",
+        "Extracted headline, byline, date and text of one page (or of a JSONL stream).",
+    ),
+    "compare": ("texts", "Whether and how the article changed between two saved pages."),
+    "export": ("texts", "Data for researchers and archives."),
+    "stats": ("tracking", "Per-source figures."),
+    "serve": ("web", "Serve the web UI, feeds and JSON API."),
+    "pause": ("web", "Stop checking an article for changes."),
+    "hide": ("web", "Hide an article for legal reasons: its text and diff pages answer 410."),
+    "unhide": ("web", "Show a hidden article again (active, or retired if long quiet)."),
+    "import": (
+        "evidence",
+        "Backfill the record from WARC/ARC files or the Wayback Machine (idempotent).",
+    ),
+    "verify": (
+        "evidence",
+        "Re-hash every stored capture (and the WARC files when [archive] warc_dir is set).",
+    ),
+    "notify": ("notifying", "Notifications: [[notify]] rules in copydesk.toml."),
+}
