@@ -122,8 +122,9 @@ def test_check_history_and_diff_print_hostile_titles_as_text(tmp_path, site):
 
 
 def test_source_names_are_printed_as_text(tmp_path, site):
-    for name in ("[bold]Herald", ":fire: Gazette", "[link=https:]x"):
-        added = cli(tmp_path, "add", f"{site}/news/2026/a-{len(name)}", "--source", name)
+    for index, name in enumerate(("[bold]Herald", ":fire: Gazette", "[link=https:]x")):
+        # one article each: adding a tracked one changes nothing (#17)
+        added = cli(tmp_path, "add", f"{site}/news/2026/a-{index}", "--source", name)
         assert added.returncode == 0, added.stderr.decode()
         assert name in words(assert_plain(added.stdout))
     listed = cli(tmp_path, "sources")

@@ -219,9 +219,8 @@ async def run_worker(
     from copydesk.cli.progress import live_status
     from copydesk.delivery import Courier
     from copydesk.publish.metrics import TrackerMetrics, serve_metrics
-    from copydesk.worker import Worker
-
     from copydesk.store import search_index_behind, sync_search_index
+    from copydesk.worker import Worker
 
     if await asyncio.to_thread(search_index_behind, store):  # a database from before #11
         await asyncio.to_thread(sync_search_index, store)
