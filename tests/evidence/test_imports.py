@@ -67,9 +67,13 @@ def provenance(name: str) -> Provenance:
     return Provenance(origin=Origin.WARC, file=f"/archive/{name}.warc.gz", record_id=f"<{name}>")
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(f"sqlite:///{tmp_path / 'imports.db'}") as opened:
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """Imports write in place in time (renumbering): on SQLite and on PostgreSQL."""
+    url = f"sqlite:///{tmp_path / 'imports.db'}"
+    if request.param == "postgres":
+        url = str(request.getfixturevalue("pg_schema"))
+    with Store.open(url) as opened:
         yield opened
 
 
