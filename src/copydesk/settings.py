@@ -140,6 +140,7 @@ class ArchiveSettings:
 class WebSettings:
     admin_token: str = ""
     base_url: str = ""
+    trusted_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "::1")
 
 
 NOTIFY_KINDS = ("substantive", "minor", "gone", "moved", "restored", "new")
@@ -442,7 +443,16 @@ SETTINGS: tuple[SettingInfo, ...] = (
     SettingInfo(
         "web.base_url",
         "",
-        "Public address of the web UI (an http or https URL), used in feeds and notices.",
+        "Public address of the web UI (an http or https URL): absolute links in feeds and "
+        "notices are built on it, whatever Host header a request carries.",
+    ),
+    SettingInfo(
+        "web.trusted_hosts",
+        ("localhost", "127.0.0.1", "::1"),
+        "Without `web.base_url`: host names whose Host header may be used to build absolute "
+        "links (any port). A feed asked for under any other Host answers 400, and an admin "
+        "form posted from another origin is refused, so a forged Host never reaches a feed "
+        "reader's cache.",
     ),
 )
 

@@ -145,7 +145,11 @@ def web_clock() -> FixedClock:
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(db="sqlite://", web=WebSettings(admin_token=TOKEN))
+    # TestClient's Host is "testserver": trusted here, so feeds build their links on it.
+    return Settings(
+        db="sqlite://",
+        web=WebSettings(admin_token=TOKEN, trusted_hosts=("testserver", "127.0.0.1", "localhost")),
+    )
 
 
 @pytest.fixture

@@ -94,7 +94,7 @@ def test_openapi_document_is_served_and_well_formed(client):
 
 
 def test_writes_need_the_token(client, newsroom, settings):
-    _is_error(client.post(f"/api/articles/{newsroom.calm}/pause"), 403)
+    _is_error(client.post(f"/api/articles/{newsroom.calm}/pause"), 401)  # no token: 401 (#11)
     _is_error(
         client.post(
             f"/api/articles/{newsroom.calm}/pause", headers={"Authorization": "Bearer wrong"}

@@ -367,7 +367,7 @@ async def _follow_up(
     if step == "loop":
         other = 2 if number == "1" else 1
         await ex.answer(302, _redirect_to(ex, f"{_MARK}=loop-{other}"), b"")
-    elif step == "hop" and number.isdigit() and int(number) < CHAIN_HOPS:
+    elif step == "hop" and number in {str(n) for n in range(CHAIN_HOPS)}:
         await ex.answer(301, _redirect_to(ex, f"{_MARK}=hop-{int(number) + 1}"), b"")
     else:
         await inner(scope, receive, send)

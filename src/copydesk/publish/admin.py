@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from copydesk.errors import UsageError
+from copydesk.publish.params import ascii_digits
 from copydesk.publish.security import CSRF_COOKIE, check_admin, check_csrf, csrf_token
 from copydesk.publish.site import site_of
 from copydesk.publish.wording import schedule_state
@@ -102,8 +103,9 @@ def apply(
 def _article(store: Store, target: str) -> TrackedArticle:
     """An article by id or by URL."""
     target = target.strip()
-    article = store.get_article(int(target)) if target.isdigit() else None
-    if article is None and not target.isdigit():
+    numeric = ascii_digits(target, max_digits=12)  # not "²" or "٣", nor 5,000 digits
+    article = store.get_article(int(target)) if numeric else None
+    if article is None and not numeric:
         try:
             article = store.find_article(canonical_url(target))
         except InvalidURL as exc:

@@ -29,7 +29,7 @@ from copydesk.publish.params import (
     search_query,
     text_param,
 )
-from copydesk.publish.security import bearer_token, check_admin
+from copydesk.publish.security import check_bearer
 from copydesk.publish.site import int_param, site_of
 from copydesk.records import ArticleStatus, LifecycleEvent, Version, VersionSummary
 from copydesk.store import recent_changes, search, source_figures, source_statistics
@@ -137,7 +137,7 @@ def article(request: Request) -> JSONResponse:
     return ok(
         article={
             "id": found.id,
-            "url": found.url,
+            "url": None if hidden else found.url,  # hidden for legal reasons: not even where
             "source": found.source,
             "status": found.status.value,
             "first_seen_at": found.first_seen_at,
@@ -147,7 +147,7 @@ def article(request: Request) -> JSONResponse:
             "changes": max(0, len(versions) - 1),
             "check": wording.check_sentence(found, now, site.settings.schedule),
             "gone_at": found.gone_at,
-            "urls": [found.url, *([] if hidden else reversed(site.store.old_urls(found.id)))],
+            "urls": [] if hidden else [found.url, *reversed(site.store.old_urls(found.id))],
         },
         versions=[_version_summary(v) for v in versions],
         events=[] if hidden else [_event_json(e) for e in site.store.events(found.id)],
@@ -217,16 +217,35 @@ async def _json_body(request: Request) -> dict[str, Any]:
         return {}
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: [[[[…
         raise HTTPException(400, "the body must be a JSON object") from exc
     if not isinstance(body, dict):
         raise HTTPException(400, "the body must be a JSON object")
+    if not _encodable(body):
+        raise HTTPException(400, "the body holds a lone surrogate (\\ud800-\\udfff): not text")
     return body
+
+
+def _encodable(value: Any, depth: int = 0) -> bool:
+    """Every string is valid Unicode: a lone surrogate cannot be stored, compared or shown."""
+    if depth > 32:
+        return False
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_encodable(k, depth + 1) and _encodable(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_encodable(v, depth + 1) for v in value)
+    return True
 
 
 async def add_source(request: Request) -> JSONResponse:
     site = site_of(request)
-    check_admin(site.settings, bearer_token(request))
+    check_bearer(site.settings, request)
     body = await _json_body(request)
     name, endpoints = body.get("name"), body.get("endpoints", [])
     if not isinstance(name, str) or not isinstance(endpoints, list):
@@ -248,7 +267,7 @@ async def add_source(request: Request) -> JSONResponse:
 async def article_action(request: Request) -> JSONResponse:
     """POST /api/articles/{id}/{pause|hide|unhide}, and DELETE /api/sources/{name}."""
     site = site_of(request)
-    check_admin(site.settings, bearer_token(request))
+    check_bearer(site.settings, request)
     body = await _json_body(request)
     if "name" in request.path_params:
         action, target = "remove-source", str(request.path_params["name"])

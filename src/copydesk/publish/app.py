@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from copydesk.clock import Clock, SystemClock
@@ -132,7 +132,23 @@ def _error(request: Request, status: int, message: str) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     if not isinstance(exc, HTTPException):
         return await _server_error(request, exc)
-    return _error(request, exc.status_code, str(exc.detail))
+    response = _error(request, exc.status_code, str(exc.detail))
+    for name, value in (exc.headers or {}).items():  # WWW-Authenticate, Retry-After, …
+        response.headers[name] = value
+    if exc.status_code == 405:
+        response.headers["Allow"] = _allowed_methods(request)
+    return response
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route takes at this path (a path can have one route per method)."""
+    allowed: set[str] = set()
+    for route in request.app.routes:
+        if isinstance(route, Route) and route.methods:
+            match, _ = route.matches(request.scope)
+            if match is not Match.NONE:
+                allowed |= route.methods
+    return ", ".join(sorted(allowed))
 
 
 async def _copydesk_error(request: Request, exc: Exception) -> Response:

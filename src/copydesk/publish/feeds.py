@@ -18,7 +18,7 @@ from starlette.responses import Response
 
 from copydesk.publish.diffview import summary
 from copydesk.publish.params import EVENT_KINDS, day_start, kind_param, search_query, text_param
-from copydesk.publish.site import int_param, site_of
+from copydesk.publish.site import int_param, public_base, site_of
 from copydesk.publish.wording import clean, event_sentence, iso
 from copydesk.store import ChangeRow, EventRow, recent_changes, search
 
@@ -45,8 +45,18 @@ class Feed:
 
 
 def _base(request: Request) -> str:
-    configured = site_of(request).settings.web.base_url
-    return (configured or str(request.base_url)).rstrip("/")
+    """The base of a feed's absolute links (RSS requires them, readers cache them).
+
+    Never taken from an untrusted Host header: 400 then.
+    """
+    base = public_base(request)
+    if base is None:
+        raise HTTPException(
+            400,
+            "this Host is not trusted for feed links: set web.base_url "
+            "(or list the host in web.trusted_hosts)",
+        )
+    return base
 
 
 def _change_link(base: str, row: ChangeRow) -> str:

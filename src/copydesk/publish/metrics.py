@@ -211,7 +211,7 @@ def serve_metrics(address: str, registry: CollectorRegistry) -> tuple[str, Calla
     """
     host, _, port = address.rpartition(":")
     host = host.strip("[]")
-    if not port.isdigit() or not host:
+    if not (port.isascii() and port.isdigit() and len(port) <= 5) or not host:
         raise UsageError(f"--metrics wants HOST:PORT, such as 127.0.0.1:9108, not {address!r}")
     try:
         server, thread = start_http_server(int(port), addr=host, registry=registry)

@@ -6,6 +6,14 @@ from typing import Any
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _OK = {"$ref": "#/components/schemas/Ok"}
+_ERRORS = {
+    400: "Bad request",
+    401: "No admin token: send Authorization: Bearer TOKEN",
+    403: "Wrong admin token, or admin actions disabled",
+    404: "Not found",
+    410: "Hidden for legal reasons",
+    503: "Busy or database unavailable: retry after Retry-After seconds",
+}
 
 
 def _param(
@@ -23,9 +31,17 @@ def _responses(*errors: int) -> dict[str, Any]:
     }
     for status in errors:
         out[str(status)] = {
-            "description": "Error",
+            "description": _ERRORS.get(status, "Error"),
             "content": {"application/json": {"schema": _ERROR}},
         }
+        if status == 401:
+            out["401"]["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
+    # Every operation may be told to come back: busy (bounded wait) or database unavailable.
+    out["503"] = {
+        "description": _ERRORS[503],
+        "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
+        "content": {"application/json": {"schema": _ERROR}},
+    }
     return out
 
 
@@ -45,7 +61,7 @@ def _write(method: str, summary: str, params: list[dict[str, Any]], body: bool) 
         "summary": summary,
         "parameters": params,
         "security": [{"admin": []}],
-        "responses": _responses(400, 403, 404),
+        "responses": _responses(400, 401, 403, 404),
     }
     if body:
         operation["requestBody"] = {

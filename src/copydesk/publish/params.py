@@ -13,6 +13,13 @@ from copydesk.store import ChangeCursor
 KINDS = ("substantive", "minor", "new", "all", "gone", "moved", "restored", "events")
 EVENT_KINDS = {"gone": ("gone",), "moved": ("moved",), "restored": ("restored",), "events": None}
 MAX_QUERY = 500
+MAX_ID = 2**63 - 1  # the database's integer range
+_MAX_MICROS = 253_402_300_799_999_999  # 9999-12-31T23:59:59.999999Z, in microseconds
+
+
+def ascii_digits(raw: str, *, max_digits: int = 18) -> bool:
+    """Only 0-9, and not too many: str.isdigit also takes ², ٣ and ３ (int() reads ٣ as 3)."""
+    return 0 < len(raw) <= max_digits and raw.isascii() and raw.isdigit()
 
 
 def encode_cursor(cursor: ChangeCursor | None) -> str | None:
@@ -27,7 +34,9 @@ def decode_cursor(raw: str | None) -> ChangeCursor | None:
     if not raw:
         return None
     micros, _, version_id = raw.partition(".")
-    if not (micros.isdigit() and version_id.isdigit()) or len(raw) > 40:
+    if not (ascii_digits(micros) and ascii_digits(version_id)):
+        raise HTTPException(400, "bad 'before' cursor")
+    if int(micros) > _MAX_MICROS or int(version_id) > MAX_ID:
         raise HTTPException(400, "bad 'before' cursor")
     moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=int(micros))
     return ChangeCursor(captured_at=moment, version_id=int(version_id))
@@ -51,7 +60,7 @@ def int_query(request: Request, name: str) -> int | None:
     raw = text_param(request, name)
     if raw is None:
         return None
-    if not raw.isdigit() or len(raw) > 12:
+    if not ascii_digits(raw, max_digits=12):
         raise HTTPException(400, f"'{name}' must be a positive integer")
     return int(raw)
 
@@ -61,6 +70,8 @@ def date_param(request: Request, name: str) -> date | None:
     if raw is None:
         return None
     try:
+        if not raw.isascii():  # fromisoformat reads some non-ASCII digits
+            raise ValueError(raw)
         return date.fromisoformat(raw)
     except ValueError as exc:
         raise HTTPException(400, f"'{name}' must be a date like 2026-01-31") from exc
@@ -70,6 +81,8 @@ def day_start(day: date | None, *, after: bool = False) -> datetime | None:
     """Midnight UTC at the start of `day`, or of the next day when `after` (an inclusive end)."""
     if day is None:
         return None
+    if after and day == date.max:
+        return None  # "until 9999-12-31" has no end to speak of
     return datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1 if after else 0)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from urllib.parse import urlsplit
 
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
@@ -11,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from copydesk.publish.site import public_base
 from copydesk.settings import Settings
 
 CSRF_COOKIE = "copydesk_csrf"
@@ -18,7 +20,7 @@ CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'; script-src 'none'; object-src 'none'"
 )
-_HEADERS = {
+SECURITY_HEADERS = _HEADERS = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
     "referrer-policy": "same-origin",
@@ -67,6 +69,23 @@ def check_admin(settings: Settings, token: str | None) -> None:
         raise HTTPException(403, "a valid admin token is required")
 
 
+def check_bearer(settings: Settings, request: Request) -> None:
+    """API write actions: 401 without a bearer token, 403 with a wrong one (RFC 6750).
+
+    401 carries `WWW-Authenticate: Bearer`; admin actions switched off are 403 for everyone.
+    """
+    if not settings.web.admin_token:
+        raise HTTPException(403, "admin actions disabled")
+    token = bearer_token(request)
+    if token is None:
+        raise HTTPException(
+            401,
+            "an admin token is required: Authorization: Bearer TOKEN",
+            headers={"WWW-Authenticate": 'Bearer realm="copydesk admin"'},
+        )
+    check_admin(settings, token)
+
+
 def bearer_token(request: Request) -> str | None:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
@@ -80,8 +99,30 @@ def csrf_token(request: Request) -> str:
 def check_csrf(request: Request, submitted: str | None) -> None:
     """Double-submit check, plus Origin when the browser sends it."""
     cookie = request.cookies.get(CSRF_COOKIE)
-    if not cookie or not submitted or not hmac.compare_digest(cookie, submitted):
+    # Bytes: compare_digest refuses non-ASCII str (a cookie of "é" was a 500).
+    if not cookie or not submitted or not hmac.compare_digest(_utf8(cookie), _utf8(submitted)):
         raise HTTPException(403, "the form expired or came from another site; reload and retry")
     origin = request.headers.get("origin")
-    if origin and origin != "null" and origin.rstrip("/") != str(request.base_url).rstrip("/"):
+    if origin is None:
+        return
+    # "null" (a sandboxed frame, a data: page, some redirects) is never our own page, and the
+    # Host header is not to be trusted: our origin is web.base_url or a trusted host.
+    own = public_base(request)
+    if origin == "null" or own is None or _origin(origin) != _origin(own):
         raise HTTPException(403, "cross-site form submission refused")
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _origin(url: str) -> str:
+    """scheme://host[:port], lower-case, for comparing an Origin header with our address."""
+    parts = urlsplit(url.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        return ""
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    suffix = f":{port}" if port is not None and port != default else ""
+    return f"{parts.scheme.lower()}://{(parts.hostname or '').lower()}{suffix}"

@@ -79,9 +79,24 @@ def site_of(request: Request) -> Site:
     return site
 
 
+def public_base(request: Request) -> str | None:
+    """Where absolute links start; None when the request's Host is not to be trusted.
+
+    web.base_url, else this request's own address when its Host is in web.trusted_hosts.
+    """
+    web = site_of(request).settings.web
+    if web.base_url:
+        return web.base_url.rstrip("/")
+    host = (request.url.hostname or "").strip("[]").rstrip(".").lower()
+    if host and host in {h.strip("[]").rstrip(".").lower() for h in web.trusted_hosts}:
+        return str(request.base_url).rstrip("/")
+    return None
+
+
 def int_param(request: Request, name: str) -> int:
     """A path parameter that must be a positive integer, or 404."""
     raw = str(request.path_params[name])
-    if not raw.isdigit() or len(raw) > 12:
+    # ASCII digits only: str.isdigit takes "²" (int() raises) and "٣" (int() reads 3).
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
         raise HTTPException(404, f"not found: {name}={raw[:40]}")
     return int(raw)
