@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from copydesk.errors import HTTPStatusError
-from copydesk.records import ArticleStatus
+from copydesk.records import ArticleStatus, Source
 from copydesk.store import search_index_behind, sync_search_index
 from tests.publish.conftest import START, _article, record
 
