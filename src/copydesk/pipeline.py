@@ -130,9 +130,13 @@ class Tracker:
 
     async def _poll_endpoint(self, endpoint: Endpoint) -> list[TrackedArticle]:
         assert endpoint.id is not None
+        source = self._source(endpoint.source)
         try:
             page = await self.fetcher.fetch(
-                endpoint.url, etag=endpoint.etag, last_modified=endpoint.last_modified
+                endpoint.url,
+                etag=endpoint.etag,
+                last_modified=endpoint.last_modified,
+                proxy=source.proxy,
             )
             if page.not_modified:
                 now = self.clock.now()
@@ -140,7 +144,6 @@ class Tracker:
                     self.store.keep_listed(endpoint.source, since=endpoint.last_ok_at, now=now)
                 self._record_poll(endpoint, page=page, at=now)
                 return []
-            source = self._source(endpoint.source)
             parts = discover_parts(endpoint.kind, page.body, base_url=page.final_url, source=source)
             # Parsing is CPU-bound (a 10,000-entry feed takes seconds): keep the loop serving.
             first = await asyncio.to_thread(next, parts, None)
@@ -242,6 +245,7 @@ class Tracker:
             exclude=configured.exclude or stored.exclude,
             extract_rules=configured.extract_rules,
             render=configured.render,
+            proxy=configured.proxy,
         )
 
     # ── article checks ───────────────────────────────────────────────────────────────
@@ -266,6 +270,7 @@ class Tracker:
                 etag=article.etag,
                 last_modified=article.last_modified,
                 render=source.render,
+                proxy=source.proxy,
             )
         except FetchError as exc:
             return self._record_failure(article, exc, events=await self._gone(article, exc))
@@ -298,7 +303,7 @@ class Tracker:
             baseline is None or not _same_text(baseline, extracted)
         ):
             page, extracted, note = await self._settle(
-                article.url, page, extracted, rules, render=source.render
+                article.url, page, extracted, rules, source=source
             )
         return self._record_extracted(
             article, page, extracted, latest, baseline, note=note, events=events
@@ -318,7 +323,8 @@ class Tracker:
         if earlier is None:
             return article, ()
         try:
-            page = await self.fetcher.fetch(earlier.url)
+            source = self._source(article.source)
+            page = await self.fetcher.fetch(earlier.url, render=source.render, proxy=source.proxy)
             seen = await asyncio.to_thread(
                 extract_article, page.text, url=page.final_url, rules=rules
             )
@@ -342,7 +348,7 @@ class Tracker:
         if status not in _GONE_STATUSES or article.version_count == 0 or article.gone_at:
             return ()
         try:
-            await self.fetcher.fetch(article.url)
+            await self.fetcher.fetch(article.url, proxy=self._source(article.source).proxy)
         except HTTPStatusError as again:
             if again.status in _GONE_STATUSES:
                 event = LifecycleEvent(
@@ -388,11 +394,11 @@ class Tracker:
         return owner is not None and owner.id != article.id and owner.version_count > 0
 
     async def _reread(
-        self, url: str, rules: ExtractRules, *, render: bool
+        self, url: str, rules: ExtractRules, *, source: Source
     ) -> tuple[Page, Article] | str:
         """A confirming read, or why it failed (kept on the check, like any failed fetch)."""
         try:
-            page = await self.fetcher.fetch(url, render=render)
+            page = await self.fetcher.fetch(url, render=source.render, proxy=source.proxy)
             return page, await asyncio.to_thread(
                 extract_article, page.text, url=page.final_url, rules=rules
             )
@@ -400,7 +406,7 @@ class Tracker:
             return f"{describe_error(exc)} (on a confirming re-read; the first read was used)"
 
     async def _settle(
-        self, url: str, page: Page, extracted: Article, rules: ExtractRules, *, render: bool
+        self, url: str, page: Page, extracted: Article, rules: ExtractRules, *, source: Source
     ) -> tuple[Page, Article, str | None]:
         """Read a page that seems to have changed again, so per-request noise is not an edit.
 
@@ -408,12 +414,12 @@ class Tracker:
         made between the reads (the last two agree) from text that changes on every request
         (which is then left out: only paragraphs present in all three reads are kept).
         """
-        second = await self._reread(url, rules, render=render)
+        second = await self._reread(url, rules, source=source)
         if isinstance(second, str):
             return page, extracted, second
         if _same_text(second[1], extracted):
             return page, extracted, None
-        third = await self._reread(url, rules, render=render)
+        third = await self._reread(url, rules, source=source)
         if isinstance(third, str):
             return page, extracted, third
         if _same_text(third[1], second[1]):

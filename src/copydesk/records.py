@@ -75,6 +75,7 @@ class Source:
     created_at: datetime | None = None
     max_fetches_per_hour: int | None = None  # config only: this source's check budget
     render: bool = False  # config only: articles are rendered in headless Chromium
+    proxy: str = ""  # config only: this source's proxy ("" fetch.proxy, "direct" none)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -84,6 +84,8 @@ class FetchSettings:
     render_timeout: timedelta = timedelta(seconds=30)
     render_max_memory_mb: int = 256
     render_resources: tuple[str, ...] = ("script", "xhr", "fetch")
+    proxy: str = ""  # http://, https:// or socks5:// proxy for every fetch ("" none)
+    trust_env: bool = False  # take HTTP(S)_PROXY / ALL_PROXY / NO_PROXY from the environment
 
     @property
     def user_agent(self) -> str:
@@ -342,6 +344,14 @@ SETTINGS: tuple[SettingInfo, ...] = (
         "fetch.per_host_delay", "1s", "Minimum time between two requests to one host.", ANY
     ),
     SettingInfo(
+        "fetch.proxy",
+        "",
+        "Proxy for every fetch: `http://HOST:PORT`, `https://…` or `socks5://…` (user:password@ "
+        "allowed); empty for none. `[sources.NAME] proxy` overrides it for one source. The "
+        "SSRF guard still vets every target URL and redirect; the proxy itself resolves the "
+        "name, so prefer one that refuses private addresses too.",
+    ),
+    SettingInfo(
         "fetch.render_browser",
         "/usr/bin/chromium",
         "Chromium (or Chrome) binary that renders `[sources.NAME] render = true` articles "
@@ -368,6 +378,13 @@ SETTINGS: tuple[SettingInfo, ...] = (
         POSITIVE,
     ),
     SettingInfo("fetch.respect_robots", True, "Honour robots.txt."),
+    SettingInfo(
+        "fetch.trust_env",
+        False,
+        "Use the proxy named by the environment (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, with "
+        "NO_PROXY) when no `proxy` is set; off by default, so a variable left in a shell never "
+        "reroutes the tracker.",
+    ),
     SettingInfo("fetch.total_timeout", "30s", "Time allowed for a whole fetch.", POSITIVE),
     SettingInfo("fetch.user_agent_contact", "", "Contact URL named in the User-Agent."),
     SettingInfo("schedule.after_change", "5m", "First re-check after a change.", POSITIVE),
@@ -575,6 +592,8 @@ def _convert(name: str, kind: type[Any], value: Any) -> Any:
     info = _INFO.get(name)
     if info is not None:
         info.allowed.check(converted)
+    if name == "fetch.proxy" and converted:
+        _check_proxy(converted)
     if name == "fetch.render_resources":
         unknown = sorted(set(converted) - RENDER_RESOURCES)
         if unknown:
@@ -686,6 +705,29 @@ def _extract_rules(value: Any) -> ExtractRules:
     )
 
 
+_PROXY_FORM = (
+    "a proxy URL such as http://proxy.example:3128, https://… or socks5://…, with a host and a port"
+)
+
+
+def _check_proxy(value: str) -> None:
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        raise SettingError(_PROXY_FORM) from None
+    schemes = ("http", "https", "socks5", "socks5h")
+    if parts.scheme not in schemes or not parts.hostname or port is None:
+        raise SettingError(_PROXY_FORM)
+
+
+def _proxy(value: Any) -> str:
+    text = _to_str(value)
+    if text and text != "direct":
+        _check_proxy(text)
+    return text
+
+
 def _render(value: Any) -> bool:
     if not isinstance(value, bool):
         raise SettingError("true or false")
@@ -705,6 +747,7 @@ SOURCE_KEYS: dict[str, Callable[[Any], Any]] = {
     "extract": _extract_rules,
     "max_fetches_per_hour": _budget,
     "render": _render,
+    "proxy": _proxy,
 }
 _SOURCE_FIELDS = {"extract": "extract_rules"}
 # What each [sources.NAME] key does, for docs/settings.md (tests check every key has one).
@@ -728,6 +771,11 @@ SOURCE_HELP: dict[str, tuple[str, str]] = {  # key -> (help, allowed and default
         "This source's own budget of article checks per hour, in place of "
         "`schedule.max_fetches_per_hour` (0: no budget).",
         "a whole number, 0 or more. Default: `schedule.max_fetches_per_hour`",
+    ),
+    "proxy": (
+        "The proxy this source's fetches go through, in place of `fetch.proxy` (and of the "
+        "environment's); `direct` for none.",
+        "a proxy URL like `fetch.proxy`, or `direct`. Default: `fetch.proxy`",
     ),
     "render": (
         "Fetch this source's articles through headless Chromium and extract the rendered page, "

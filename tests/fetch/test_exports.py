@@ -11,6 +11,7 @@ def test_all_matches_public_names():
         "guard",
         "pinning",
         "politeness",
+        "proxies",
         "ratelimit",
         "render",
         "robots",

@@ -6,6 +6,7 @@ httpx stays inside this module: callers get a records.Page or a copydesk.errors.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -32,6 +33,7 @@ from copydesk.fetch.decoding import ACCEPT_ENCODING, DecodingError, decoder_for
 from copydesk.fetch.guard import Resolver, check_url_allowed, host_key, system_resolver
 from copydesk.fetch.pinning import PinnedBackend, pinned_transport
 from copydesk.fetch.politeness import Politeness
+from copydesk.fetch.proxies import ProxyRoutes
 from copydesk.fetch.ratelimit import HostPauses, describe_wait, parse_retry_after, too_long
 from copydesk.fetch.render import Renderer
 from copydesk.fetch.robots import RobotsCache
@@ -155,6 +157,7 @@ class Fetcher:
         # Connections dial only what the SSRF guard approved (no second DNS lookup).
         self._pins = PinnedBackend(network_backend, exempt=allowed.__contains__)
         self._transport = transport or pinned_transport(self._pins, http2=True)
+        self._proxies = ProxyRoutes(settings, network_backend=network_backend)
         # The client builds requests (headers, timeouts, cookies) and owns the transport; each
         # exchange goes straight to the transport (see _exchange).
         self._client = httpx.AsyncClient(
@@ -179,6 +182,7 @@ class Fetcher:
     async def aclose(self) -> None:
         """Close pooled connections, and the browser if a page was rendered."""
         await self._renderer.aclose()
+        await self._proxies.aclose()
         await self._client.aclose()
 
     async def fetch(
@@ -188,6 +192,7 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         render: bool = False,
+        proxy: str = "",
     ) -> Page:
         """GET `url`, following redirects, and return the page.
 
@@ -200,11 +205,14 @@ class Fetcher:
         DOM; every request the page makes is one more guarded fetch (see fetch/render.py).
         Validators are not sent then: a script-built page changes while its shell does not.
 
+        `proxy` is the source's own proxy setting ("" for fetch.proxy or the environment's,
+        "direct" for none); see fetch/proxies.py.
+
         Raises:
             FetchError: one of its subclasses; nothing else escapes.
         """
         if render:
-            page, log = await self._renderer.render(url, self.fetch)
+            page, log = await self._renderer.render(url, lambda u: self.fetch(u, proxy=proxy))
             logger.info(
                 "rendered %s: %d requests fetched, %d refused",
                 url,
@@ -218,7 +226,7 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         started = self._clock.monotonic()
-        answer = await self._follow(url, headers, robots=self._settings.respect_robots)
+        answer = await self._follow(url, headers, robots=self._settings.respect_robots, proxy=proxy)
         return self._page(url, answer, started, etag=etag, last_modified=last_modified)
 
     def _page(
@@ -255,14 +263,18 @@ class Fetcher:
             ip_address=answer.ip_address,
         )
 
-    async def _follow(self, url: str, headers: dict[str, str], *, robots: bool) -> _Answer:
+    async def _follow(
+        self, url: str, headers: dict[str, str], *, robots: bool, proxy: str = ""
+    ) -> _Answer:
         """Run the redirect chain by hand, guarding and checking robots.txt at every hop."""
         budget = _Budget(self._settings.total_timeout.total_seconds(), self._clock)
         current = _absolute(url.strip())
         seen = {current}
         hops: list[int] = []
         for hop in range(self._settings.max_redirects + 1):
-            answer = await self._hop(current, headers, budget, robots=robots, first=hop == 0)
+            answer = await self._hop(
+                current, headers, budget, robots=robots, first=hop == 0, proxy=proxy
+            )
             location = answer.headers.get("location")
             if answer.status not in _REDIRECTS or not location:
                 return replace(answer, redirects=tuple(hops)) if hops else answer
@@ -279,7 +291,14 @@ class Fetcher:
         )
 
     async def _hop(
-        self, url: str, headers: dict[str, str], budget: _Budget, *, robots: bool, first: bool
+        self,
+        url: str,
+        headers: dict[str, str],
+        budget: _Budget,
+        *,
+        robots: bool,
+        first: bool,
+        proxy: str,
     ) -> _Answer:
         try:
             async with budget.spend():
@@ -293,26 +312,29 @@ class Fetcher:
             # way is one request to the reader and runs to its end (or its own failure).
             if first:
                 self._pauses.check(host, url)
-            if robots and not await self._robots.can_fetch(url, self._download_robots):
+            download = functools.partial(self._download_robots, proxy=proxy)
+            if robots and not await self._robots.can_fetch(url, download):
                 raise RobotsDisallowedError(f"robots.txt disallows {url}")
             async with self._politeness.acquire(host), budget.spend():
                 if first:
                     self._pauses.check(host, url)  # a 429 may have come in while we waited
-                return await self._exchange(url, headers)
+                return await self._exchange(url, headers, proxy)
         except TimeoutError as exc:
             raise FetchTimeoutError(f"no complete answer from {url} in time") from exc
 
-    async def _download_robots(self, robots_url: str) -> str:
-        answer = await self._follow(robots_url, {}, robots=False)
+    async def _download_robots(self, robots_url: str, *, proxy: str = "") -> str:
+        answer = await self._follow(robots_url, {}, robots=False, proxy=proxy)
         return decode_body(answer.body, answer.headers.get("content-type"))[0]
 
-    async def _exchange(self, url: str, headers: dict[str, str]) -> _Answer:
+    async def _exchange(self, url: str, headers: dict[str, str], proxy: str) -> _Answer:
+        via = self._proxies.proxy_for(url, proxy)
+        transport = self._transport if via is None else self._proxies.transport(via)
         with _mapped_errors(url):
             request = self._client.build_request("GET", url, headers=headers)
             # Straight to the transport, not client.send: the client parses a redirect's
             # Location with its own URL parser and raises on hosts it cannot read (such as
             # 0177.0.0.1) before the SSRF guard could refuse that hop as blocked.
-            response = await self._transport.handle_async_request(request)
+            response = await transport.handle_async_request(request)
             response.request = request
             self._client.cookies.extract_cookies(response)
             try:

@@ -184,12 +184,15 @@ class MeasuredFetcher(Fetcher):
         etag: str | None = None,
         last_modified: str | None = None,
         render: bool = False,
+        proxy: str = "",
     ) -> Page:
         started = self._timer.monotonic()
         outcome = "ok"
         self._metrics.in_flight.inc()
         try:
-            page = await super().fetch(url, etag=etag, last_modified=last_modified, render=render)
+            page = await super().fetch(
+                url, etag=etag, last_modified=last_modified, render=render, proxy=proxy
+            )
             outcome = "not-modified" if page.not_modified else "ok"
             return page
         except FetchError as exc:
