@@ -1,29 +1,39 @@
-"""Run the simulated newsroom and `copydesk run` side by side; print throughput and CPU cost.
+"""`copydesk run` and a naive loop side by side on one newsroom: CPU per check and fidelity.
 
-    python benchmarks/tracker.py [--articles 40] [--seconds 40]
+    python benchmarks/tracker.py [--articles 20] [--edits 3] [--seconds 120]
+                                 [--profile plain|noisy|both]
 
-copydesk runs as a subprocess (so its CPU time is measured apart from the newsroom's) with check
-intervals short enough to keep it busy; figures come from the checks it recorded.
+Both trackers run at once against the same simulated newsroom for the same time, each in its own
+process, pinned to its own core when two are available. The naive loop is benchmarks/naive.py
+(httpx + trafilatura + sha256, one thread). CPU is each process's own user+system time over the
+measured window (from /proc, so start-up imports are left out), divided by the checks it made in
+that window. Fidelity: true versions captured and spurious versions (versions recorded when the
+article had not changed since the version before), scored against the newsroom's ground truth.
+Profiles: "plain" keeps per-request noise in the page around the article; "noisy" also puts it
+inside the article text (rotating inline links, comment counts).
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import os
-import resource
 import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from copydesk.clock import HeldClock
 from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer, score_capture
+from copydesk.newsroom.script import TruthVersion
 
+HERE = Path(__file__).resolve().parent
 CONFIG = """
 [fetch]
 allow_hosts = ["127.0.0.1"]
@@ -35,50 +45,85 @@ after_change = "200ms"
 max_interval = "500ms"
 retire_after = "1h"
 """
+WARM_UP = 3.0  # seconds after the script starts before the measured window opens
+TICK = os.sysconf("SC_CLK_TCK")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=40)
-    parser.add_argument("--seconds", type=float, default=40.0)
-    args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="copydesk-bench-"))
-    (workdir / "copydesk.toml").write_text(CONFIG, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COPYDESK_")}
-    base = [sys.executable, "-m", "copydesk", "--db", str(workdir / "bench.db")]
-    config = NewsroomConfig(articles=args.articles, publish_window=args.seconds / 3, edit_gap=3.0)
-    clock = HeldClock()
-    newsroom = Newsroom(config, clock=clock)
-    with NewsroomServer(newsroom) as server:
-        subprocess.run(
-            [*base, "add", server.rss_url], cwd=workdir, env=env, check=True, capture_output=True
+@dataclass(frozen=True, slots=True)
+class Figures:
+    checks: int
+    cpu: float  # seconds
+    versions: int
+    captured: int
+    true_versions: int
+    spurious: int
+
+    @property
+    def per_check_ms(self) -> float:
+        return self.cpu / max(self.checks, 1) * 1000
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system time of a running process (all its threads), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def pin(processes: list[subprocess.Popen[bytes]]) -> str:
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) < len(processes):
+        return "not pinned (fewer cores than trackers)"
+    for process, core in zip(processes, cores, strict=False):
+        os.sched_setaffinity(process.pid, {core})
+    return ", ".join(
+        f"{name} on cpu {core}" for name, core in zip(("copydesk", "naive"), cores, strict=False)
+    )
+
+
+def timeline_spurious(
+    truth: list[TruthVersion], recorded: dict[str, list[float]]
+) -> tuple[int, set[tuple[str, int]]]:
+    """Versions recorded although the page's true state had not changed since the one before.
+
+    Each recorded version is mapped to the true state live when its request started; the
+    second of two versions mapped to one state is spurious. Returns (spurious, numbers seen).
+    """
+    states: dict[str, list[tuple[float, int, int]]] = {}
+    for index, version in enumerate(truth):
+        states.setdefault(version.article_url, []).append(
+            (version.live_at.timestamp(), index, version.version)
         )
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        tracker = subprocess.Popen(
-            [*base, "run"],
-            cwd=workdir,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        while newsroom.request_counts.get("/rss.xml", 0) < 2:  # the tracker is up
-            time.sleep(0.05)
-        clock.start()  # the newsroom's script begins now, so no version goes live unseen
-        started = time.perf_counter()
-        time.sleep(args.seconds)
-        stopped = clock.now()
-        tracker.send_signal(signal.SIGTERM)
-        tracker.wait()
-        wall = time.perf_counter() - started
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        # Versions that went live in the last second before the stop had no check due yet.
-        truth = newsroom.ground_truth(
-            base_url=server.base_url, until=stopped - timedelta(seconds=1)
-        )
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    with sqlite3.connect(workdir / "bench.db") as db:
-        checks = db.execute("SELECT count(*) FROM checks").fetchone()[0]
-        errors = db.execute("SELECT count(*) FROM checks WHERE outcome='error'").fetchone()[0]
+    spurious = 0
+    seen: set[tuple[str, int]] = set()
+    for url, times in recorded.items():
+        timeline = states.get(url, [])
+        starts = [t for t, _, _ in timeline]
+        previous = None
+        for at in sorted(times):
+            slot = bisect.bisect_right(starts, at) - 1
+            state = timeline[slot][1] if slot >= 0 else None
+            if state is not None and state == previous:
+                spurious += 1
+            if slot >= 0:
+                seen.add((url, timeline[slot][2]))
+            previous = state
+    return spurious, seen
+
+
+def copydesk_figures(
+    db: Path,
+    truth: list[TruthVersion],
+    base: list[str],
+    env: dict[str, str],
+    workdir: Path,
+    window: tuple[datetime, datetime],
+    cpu: float,
+) -> Figures:
+    start, end = (moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ") for moment in window)
+    with sqlite3.connect(db) as conn:
+        checks = conn.execute(
+            "SELECT count(*) FROM checks WHERE checked_at >= ? AND checked_at < ?", (start, end)
+        ).fetchone()[0]
     exported = subprocess.run(
         [*base, "export", "--format", "jsonl"],
         cwd=workdir,
@@ -87,18 +132,127 @@ def main() -> None:
         capture_output=True,
         text=True,
     ).stdout
-    score = score_capture(truth, [json.loads(line) for line in exported.splitlines() if line])
-    print(f"articles            {args.articles}")
-    print(f"wall seconds        {wall:.1f}")
-    print(f"checks              {checks} ({errors} errors)")
-    print(f"checks per second   {checks / wall:.1f}")
-    print(
-        f"CPU s per check     {cpu / max(checks, 1) * 1000:.1f} ms  (tracker process: {cpu:.1f} s)"
+    rows = [json.loads(line) for line in exported.splitlines() if line]
+    score = score_capture(truth, rows)
+    return Figures(
+        checks=checks,
+        cpu=cpu,
+        versions=len(rows),
+        captured=score.captured,
+        true_versions=score.true_versions,
+        spurious=score.extra,
     )
-    print(f"versions captured   {score.captured}/{score.true_versions}, extra {score.extra}")
-    for url, number in score.missed[:10]:
-        print(f"  missed version {number} of {url}")
-    print(f"database            {workdir / 'bench.db'}")
+
+
+def naive_figures(
+    out: Path,
+    truth: list[TruthVersion],
+    window: tuple[datetime, datetime],
+    cpu: float,
+    shift: float,
+) -> Figures:
+    data = json.loads(out.read_text())
+    start, end = (moment.timestamp() for moment in window)
+    checks = sum(1 for at in data["checks"] if start <= at < end)
+    recorded: dict[str, list[float]] = {}
+    for version in data["versions"]:
+        recorded.setdefault(version["url"], []).append(version["at"] + shift)
+    spurious, seen = timeline_spurious(truth, recorded)
+    expected = {(v.article_url, v.version) for v in truth}
+    return Figures(
+        checks=checks,
+        cpu=cpu,
+        versions=len(data["versions"]),
+        captured=len(seen & expected),
+        true_versions=len(expected),
+        spurious=spurious,
+    )
+
+
+def run_profile(profile: str, args: argparse.Namespace) -> tuple[Figures, Figures]:
+    workdir = Path(tempfile.mkdtemp(prefix=f"copydesk-bench-{profile}-"))
+    (workdir / "copydesk.toml").write_text(CONFIG, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COPYDESK_")}
+    db = workdir / "bench.db"
+    base = [sys.executable, "-m", "copydesk", "--db", str(db)]
+    config = NewsroomConfig(
+        articles=args.articles,
+        min_edits=args.edits,
+        max_edits=args.edits,
+        publish_window=args.seconds / 3,
+        edit_gap=3.0,
+        profile=profile,
+    )
+    clock = HeldClock()
+    newsroom = Newsroom(config, clock=clock)
+    naive_out = workdir / "naive.json"
+    with NewsroomServer(newsroom) as server:
+        subprocess.run(
+            [*base, "add", server.rss_url], cwd=workdir, env=env, check=True, capture_output=True
+        )
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        tracker = subprocess.Popen([*base, "run"], cwd=workdir, env=env, **quiet)
+        naive = subprocess.Popen(
+            [sys.executable, str(HERE / "naive.py"), server.rss_url, str(naive_out)], **quiet
+        )
+        pinning = pin([tracker, naive])
+        added = len(newsroom.access_log)  # `copydesk add` read the feed once
+        while True:  # both trackers are up and polling (told apart by their User-Agent)
+            agents = {e.user_agent.split("/")[0] for e in newsroom.access_log[added:]}
+            if {"copydesk", "python-httpx"} <= agents:
+                break
+            time.sleep(0.05)
+        clock.start()  # the script begins now, so no version goes live unseen
+        # The newsroom's times stood still until start(): wall time + shift = newsroom time.
+        shift = clock.now().timestamp() - time.time()
+        time.sleep(WARM_UP)
+        opened = datetime.now(UTC)
+        cpu0 = cpu_seconds(tracker.pid), cpu_seconds(naive.pid)
+        time.sleep(args.seconds)
+        cpu1 = cpu_seconds(tracker.pid), cpu_seconds(naive.pid)
+        closed = datetime.now(UTC)
+        stopped = clock.now()
+        for process in (tracker, naive):
+            process.send_signal(signal.SIGTERM)
+        tracker.wait()
+        naive.wait()
+        # Versions that went live in the last second before the stop had no check due yet.
+        truth = newsroom.ground_truth(
+            base_url=server.base_url, until=stopped - timedelta(seconds=1)
+        )
+    window = (opened, closed)
+    ours = copydesk_figures(db, truth, base, env, workdir, window, cpu1[0] - cpu0[0])
+    theirs = naive_figures(naive_out, truth, window, cpu1[1] - cpu0[1], shift)
+    print(
+        f"profile {profile}: {args.articles} articles, {args.edits} edits each, "
+        f"{args.seconds:.0f} s measured; {pinning}"
+    )
+    print(
+        f"  {'':10} {'checks':>7} {'checks/s':>9} {'CPU s':>7} {'CPU/check':>10} "
+        f"{'versions':>9} {'captured':>9} {'spurious':>9}"
+    )
+    for name, fig in (("copydesk", ours), ("naive", theirs)):
+        print(
+            f"  {name:10} {fig.checks:7d} {fig.checks / args.seconds:9.1f} {fig.cpu:7.2f} "
+            f"{fig.per_check_ms:7.2f} ms {fig.versions:9d} "
+            f"{fig.captured:4d}/{fig.true_versions:<4d} {fig.spurious:9d}"
+        )
+    ratio = ours.per_check_ms / max(theirs.per_check_ms, 1e-9)
+    print(f"  CPU per check, copydesk / naive: {ratio:.2f}  (target <= 0.50)")
+    print(f"  database {db}")
+    return ours, theirs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=20)
+    parser.add_argument("--edits", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=120.0)
+    parser.add_argument("--profile", choices=("plain", "noisy", "both"), default="both")
+    args = parser.parse_args()
+    profiles = ("plain", "noisy") if args.profile == "both" else (args.profile,)
+    for profile in profiles:
+        run_profile(profile, args)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ INDIRECT = {
     "playwright": "imported when a page is first rendered, inside a function",
     "psycopg": "SQLAlchemy's postgresql+psycopg dialect loads it from the database URL",
     "warcio": "the WARC archive and export (#14) are built on it",
+    "sniffio": "httpcore imports it inside every request; missing, each try searches sys.path",
 }
 # Distribution name -> the module it is imported as, where the two differ.
 MODULE = {

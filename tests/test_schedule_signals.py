@@ -25,8 +25,9 @@ from copydesk.records import (
     Source,
     TrackedArticle,
 )
-from copydesk.schedule import next_check, retirement_due_at
-from copydesk.scheduling import SourceLearning
+from copydesk.schedule import listed as schedule_listed
+from copydesk.schedule import next_check, retirement_due_at, state_of
+from copydesk.scheduling import Scheduler
 from copydesk.settings import FetchSettings, ScheduleSettings, Settings, settings_from_mapping
 from copydesk.store import Store
 from copydesk.worker import Worker
@@ -282,7 +283,7 @@ async def test_reappearing_or_rising_on_a_front_page_pulls_the_check_to_now(db_u
             if name == "e":
                 # resting: its next check is the one at its retirement moment
                 resting = retirement_due_at(
-                    tracker._state(article, t0, CheckOutcome.UNCHANGED), settings.schedule
+                    state_of(article, t0, settings.schedule), settings.schedule
                 )
                 _rest(store, article, resting)
             else:
@@ -355,8 +356,8 @@ async def test_a_304_keeps_what_the_listing_listed(db_url, site):
     assert listed["a"].listed_at == now
     assert listed["b"].listed_at == now
     assert listed["x"].listed_at == t0
-    assert tracker.learning.listed(listed["a"], now) is True
-    assert tracker.learning.listed(listed["x"], now) is False
+    assert schedule_listed(listed["a"], now, settings.schedule) is True
+    assert schedule_listed(listed["x"], now, settings.schedule) is False
     assert listed["a"].listed_rank is None  # a feed has no ranks
 
 
@@ -456,8 +457,8 @@ def test_each_source_has_the_budget_or_its_own():
             "sources": {"slow": {"max_fetches_per_hour": 2}, "free": {"max_fetches_per_hour": 0}},
         }
     )
-    learning = SourceLearning(store=None, settings=settings, clock=FixedClock())
-    assert learning.budgeted
-    assert [learning.budget(n) for n in ("slow", "free", "other")] == [2, 0, 10]
-    plain = SourceLearning(store=None, settings=Settings(), clock=FixedClock())
+    scheduler = Scheduler(store=None, settings=settings, clock=FixedClock())
+    assert scheduler.budgeted
+    assert [scheduler.budget(n) for n in ("slow", "free", "other")] == [2, 0, 10]
+    plain = Scheduler(store=None, settings=Settings(), clock=FixedClock())
     assert not plain.budgeted  # no budget anywhere: the plain oldest-due-first claim

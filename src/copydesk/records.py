@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
 _HOST = re.compile(r"[A-Za-z0-9.-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?")
+
+
+def content_hash(title: str, byline: str | None, paragraphs: Sequence[str]) -> str:
+    """Identity of a version's text, independent of the extractor and of when it was captured."""
+    value = {"title": title, "byline": byline, "paragraphs": list(paragraphs)}
+    data = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(data.encode()).hexdigest()
 
 
 class EndpointKind(StrEnum):
@@ -152,6 +161,42 @@ class Article:
     def text(self) -> str:
         return "\n\n".join(self.paragraphs)
 
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.title, self.byline, self.paragraphs)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HostTurn:
+    """A turn at a host shared by a fleet of workers (the database keeps the host's clock).
+
+    `slot` is the place among the host's `per_host_concurrency` that this request holds, to be
+    given back after it; None when every place is taken (try again after `wait`) or the host
+    is paused by a Retry-After (`paused` seconds left). `wait` is how long to sleep before
+    starting, so that starts stay `per_host_delay` apart across the fleet.
+    """
+
+    slot: int | None
+    wait: float = 0.0
+    paused: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Locator:
+    """Where a source's pages keep the article text, as the full extractor found it.
+
+    `selector` is a CSS path to the one element holding every paragraph; `skip` are the shapes
+    of text blocks inside it that the extractor leaves out (see copydesk.extract.fast).
+    """
+
+    selector: str
+    skip: tuple[str, ...] = ()
+
+    @property
+    def digest(self) -> str:
+        payload = "\x1f".join((self.selector, *self.skip))
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TrackedArticle:
@@ -175,6 +220,12 @@ class TrackedArticle:
     listed_at: datetime | None = None  # the last successful poll that listed it
     listed_rank: int | None = None  # its place on a front page at that poll (0: top)
     gone_at: datetime | None = None  # confirmed gone (404/410/451) since then; None: it answers
+    # What a check compares with, so it need not read the last version (see CheckResult):
+    content_hash: str | None = None  # text hash of the newest stored version, trivial or not
+    extractor: str | None = None  # the extractor that produced that version
+    fast_hash: str | None = None  # fingerprint of the located article text at the last check
+    fast_checks: int = 0  # checks settled by that fingerprint since the last full extraction
+    last_seen_at: datetime | None = None  # the last check that saw the page (not an error)
 
     @property
     def change_count(self) -> int:
@@ -489,3 +540,14 @@ class CheckResult:
     notices: tuple[Notice, ...] = ()  # outbox entries, in the same transaction
     moved_to: str | None = None  # the article's new address (a moved event)
     wayback_save: bool = False  # queue a Save Page Now request for the new version
+    # The text this check read, as the current extractor sees it, when no version is stored
+    # (an unchanged page): the next check compares with it instead of reading the version.
+    text_hash: str | None = None
+    extractor: str | None = None
+    # The located article text's fingerprint (extract.fast) at this check; None: none located.
+    fast_hash: str | None = None
+    fast_path: bool = False  # settled by the fingerprint alone, without a full extraction
+    # Extras written in the same transaction: a locator the source has not stored yet, and the
+    # digest of one whose fingerprint missed a change the full extractor saw (never used again).
+    locator: Locator | None = None
+    locator_missed: str | None = None

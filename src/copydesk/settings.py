@@ -80,6 +80,8 @@ class FetchSettings:
     max_retry_after: timedelta = timedelta(hours=1)  # longest Retry-After honoured
     concurrency: int = 16
     confirm_changes: bool = True  # re-read a page that seems changed before recording a version
+    fast_path: bool = True  # settle unchanged pages by the located text's fingerprint
+    verify_every: int = 20  # fast-path checks in a row before a full extraction verifies
     render_browser: str = "/usr/bin/chromium"
     render_timeout: timedelta = timedelta(seconds=30)
     render_max_memory_mb: int = 256
@@ -139,6 +141,11 @@ class ArchiveSettings:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class StoreSettings:
+    keep_checks: timedelta = timedelta(days=7)  # quiet checks stay in the check log this long
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class WebSettings:
     admin_token: str = ""
     base_url: str = ""
@@ -182,6 +189,7 @@ class Settings:
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
     notify: tuple[NotifyRule, ...] = ()
+    store: StoreSettings = field(default_factory=StoreSettings)
     web: WebSettings = field(default_factory=WebSettings)
     archive: ArchiveSettings = field(default_factory=ArchiveSettings)
     sources: tuple[Source, ...] = ()
@@ -227,6 +235,16 @@ PROBABILITY = Allowed(0, 1, low_open=True, words="more than 0 and at most 1")
 
 def at_least(low: float, words: str) -> Allowed:
     return Allowed(low, words=words)
+
+
+@dataclass(frozen=True, slots=True)
+class ZeroOr(Allowed):
+    """0 (which switches the thing off), or a value the range rule allows."""
+
+    def check(self, value: Any) -> None:
+        number = value.total_seconds() if isinstance(value, timedelta) else value
+        if number != 0:
+            Allowed.check(self, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,6 +342,13 @@ SETTINGS: tuple[SettingInfo, ...] = (
     ),
     SettingInfo("fetch.connect_timeout", "10s", "Time allowed to open a connection.", POSITIVE),
     SettingInfo(
+        "fetch.fast_path",
+        True,
+        "Settle unchanged pages without a full extraction: hash only the article's text, found "
+        "where the full extractor found it on this source's pages (conditional GET comes first; "
+        "any doubt, or a changed hash, runs the full extractor).",
+    ),
+    SettingInfo(
         "fetch.max_body_bytes",
         10 * 1024 * 1024,
         "Cap on decompressed body size.",
@@ -387,6 +412,13 @@ SETTINGS: tuple[SettingInfo, ...] = (
     ),
     SettingInfo("fetch.total_timeout", "30s", "Time allowed for a whole fetch.", POSITIVE),
     SettingInfo("fetch.user_agent_contact", "", "Contact URL named in the User-Agent."),
+    SettingInfo(
+        "fetch.verify_every",
+        20,
+        "Checks of one article settled by the fast path in a row before a full extraction "
+        "verifies them (a fast path that missed a change is never used again for its source).",
+        AT_LEAST_1,
+    ),
     SettingInfo("schedule.after_change", "5m", "First re-check after a change.", POSITIVE),
     SettingInfo(
         "schedule.check_yield",
@@ -456,6 +488,15 @@ SETTINGS: tuple[SettingInfo, ...] = (
         "(all workers add up) and reloads them for the policy.",
         POSITIVE,
     ),
+    SettingInfo(
+        "store.keep_checks",
+        "7d",
+        "How long quiet checks (unchanged, not modified, interrupted) stay in the check log; "
+        "older ones are pruned and only counted. Checks that stored a version or failed are "
+        "kept for good (0: keep every check; otherwise at least 1h, as the fetch budget counts "
+        "the last hour).",
+        ZeroOr(3600, words="0 (keep every check) or at least 1h"),
+    ),
     SettingInfo("web.admin_token", "", "Token required by write actions (COPYDESK_ADMIN_TOKEN)."),
     SettingInfo(
         "web.base_url",
@@ -479,6 +520,7 @@ SECTIONS: dict[str, type[Any]] = {
     "archive": ArchiveSettings,
     "fetch": FetchSettings,
     "schedule": ScheduleSettings,
+    "store": StoreSettings,
     "web": WebSettings,
 }
 

@@ -1,14 +1,14 @@
-"""The long-running tracker loop: ask the store what is due, run the pipeline, stop cleanly.
+"""The long-running tracker loop: ask the scheduler what is due, run the pipeline, stop cleanly.
 
 One loop serves both `copydesk run` (SQLite, one process) and `copydesk worker` (many processes
 on PostgreSQL): due articles are claimed with a lease, so a crashed or parallel worker never
-loses or double-checks an article.
+loses or double-checks an article. The scheduler's store calls run in a thread, so a busy
+database never stalls the fetches in flight.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
@@ -70,6 +70,7 @@ class Worker:
         # A check cannot take longer than one fetch timeout plus politeness waits.
         self.lease = max(_MIN_LEASE, 2 * tracker.settings.fetch.total_timeout)
         self._stop = asyncio.Event()
+        self._freed = asyncio.Event()  # set when a task ends, so its place is filled at once
         self._tasks: set[asyncio.Task[None]] = set()
         self._busy_endpoints: set[int] = set()
         self._polls: set[asyncio.Task[None]] = set()
@@ -95,12 +96,12 @@ class Worker:
             while not self._stop.is_set():
                 if deadline is not None and self.clock.monotonic() >= deadline:
                     break
-                started = self._start_due_work()
+                started, full = await self._start_due_work()
                 self._start_courier()
                 self._start_saves()
                 if once and not started and not self._tasks:
                     break
-                await self._pause(started)
+                await self._pause(full)
             if once:
                 await self._deliver_rest()
         finally:
@@ -154,32 +155,52 @@ class Worker:
         except CopydeskError as exc:
             logger.warning("could not share the learned statistics at the stop: %s", exc)
 
-    async def _pause(self, started: int) -> None:
-        if started and len(self._tasks) < self.concurrency:
-            await asyncio.sleep(0)
-            return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stop.wait(), timeout=_IDLE_SLEEP)
+    async def _pause(self, full: bool) -> None:
+        """Wait for the next look at the queue: a tick, or sooner when a full claim frees a place.
 
-    def _start_due_work(self) -> int:
-        """Start polls and checks that are due, up to the concurrency limit."""
-        now = self.clock.now()
-        started = 0
+        Looking only every tick (unless every place was filled, so more may be due) batches the
+        claims: one read and one lease serve many checks.
+        """
+        self._freed.clear()
+        waits = [asyncio.ensure_future(self._stop.wait())]
+        if full:
+            waits.append(asyncio.ensure_future(self._freed.wait()))
+        try:
+            await asyncio.wait(waits, timeout=_IDLE_SLEEP, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiting in waits:
+                waiting.cancel()
+
+    async def _start_due_work(self) -> tuple[int, bool]:
+        """Start polls and checks that are due, up to the concurrency limit.
+
+        Returns how many were started and whether they filled every free place.
+        """
+        room = self.concurrency - len(self._tasks)
+        if room <= 0:
+            return 0, True
         cooled = self.clock.monotonic()
         self._cooling = {k: t for k, t in self._cooling.items() if t > cooled}
-        for endpoint in self.store.due_endpoints(now, limit=self.concurrency):
-            if endpoint.id in self._busy_endpoints or endpoint.id in self._cooling:
-                continue
-            if len(self._tasks) >= self.concurrency:
-                continue
+        skip = frozenset(self._busy_endpoints | set(self._cooling))
+        endpoints, articles = await asyncio.to_thread(self._due_work, room, skip)
+        for endpoint in endpoints:
             self._polls.add(self._spawn(self._poll(endpoint)))
-            started += 1
-        room = self.concurrency - len(self._tasks)
-        if room > 0:
-            for article in self.tracker.claim_due(now, limit=room, lease=self.lease):
-                self._spawn(self._check(article))
-                started += 1
-        return started
+        for article in articles:
+            self._spawn(self._check(article))
+        started = len(endpoints) + len(articles)
+        return started, started >= room
+
+    def _due_work(
+        self, room: int, skip: frozenset[int]
+    ) -> tuple[list[Endpoint], list[TrackedArticle]]:
+        """What to start now, asked of the scheduler (in a thread: it reads and leases)."""
+        now = self.clock.now()
+        scheduler = self.tracker.scheduler
+        scheduler.upkeep(now)
+        endpoints = [e for e in scheduler.due_polls(now, limit=room) if e.id not in skip]
+        endpoints = endpoints[:room]
+        articles = scheduler.claim(now, limit=room - len(endpoints), lease=self.lease)
+        return endpoints, articles
 
     def _start_saves(self) -> None:
         if self.saver is None or self.clock.monotonic() < self._next_save:
@@ -198,9 +219,13 @@ class Worker:
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        task.add_done_callback(self._polls.discard)
+        task.add_done_callback(self._done)
         return task
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self._polls.discard(task)
+        self._freed.set()
 
     async def _poll(self, endpoint: Endpoint) -> None:
         assert endpoint.id is not None

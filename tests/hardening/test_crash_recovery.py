@@ -23,11 +23,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from copydesk import pipeline
 from copydesk.clock import FixedClock, SystemClock
 from copydesk.fetch import Fetcher
 from copydesk.fetch.ratelimit import parse_retry_after
 from copydesk.pipeline import Tracker
+from copydesk.pipeline import tracker as pipeline
 from copydesk.records import CheckOutcome, Endpoint, EndpointKind, Source
 from copydesk.settings import FetchSettings, ScheduleSettings, Settings
 from copydesk.store import Store

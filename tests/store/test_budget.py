@@ -1,4 +1,8 @@
-"""Claims under per-source hourly budgets: checks of the last hour and leased ones count."""
+"""Leases under per-source hourly budgets: checks of the last hour and leased ones count.
+
+The store's lease takes ids in the caller's order and re-checks the budget under its lock;
+ranking is the scheduler's (tests/scheduling/test_scheduler.py).
+"""
 
 from __future__ import annotations
 
@@ -13,15 +17,7 @@ from .factories import result
 LEASE = timedelta(minutes=5)
 
 
-def budget_of(limits: dict[str, int]):
-    return lambda name: limits.get(name, 0)
-
-
-def newest_first(due):
-    return sorted(due, key=lambda a: a.id, reverse=True)
-
-
-def test_budget_counts_recent_checks_and_leases_and_ranks_the_rest(store, source, now):
+def test_lease_counts_recent_checks_and_leases_and_keeps_the_callers_order(store, source, now):
     store.add_source(Source(name="free"), now=now)
     daily = [store.add_article(source.name, f"https://d.test/news/{i}", now=now) for i in range(6)]
     free = [store.add_article("free", f"https://f.test/news/{i}", now=now) for i in range(4)]
@@ -29,22 +25,33 @@ def test_budget_counts_recent_checks_and_leases_and_ranks_the_rest(store, source
     store.record_check(
         result(daily[0].id, now - timedelta(minutes=20), next_check_at=now + timedelta(hours=1))
     )
-    budget = budget_of({source.name: 4})
-    first = store.claim_due_articles(now, limit=3, lease=LEASE, budget=budget, rank=newest_first)
-    assert len(first) == 3
-    # the three leased ones count too: one check of daily is left, and the ranking picks it
-    second = store.claim_due_articles(now, limit=20, lease=LEASE, budget=budget, rank=newest_first)
-    picked = {a.id for a in [*first, *second] if a.source == source.name}
-    assert len(picked) == 3
-    assert daily[5].id in picked
-    assert {a.id for a in [*first, *second] if a.source == "free"} == {a.id for a in free}
+    budgets = {source.name: 4}
+    newest_first = [a.id for a in reversed(daily[1:])]
+    first = store.lease(newest_first[:3], now=now, until=now + LEASE, limit=3, budgets=budgets)
+    assert [a.id for a in first] == newest_first[:3]
+    # the three leased ones count too: nothing of daily is left, free has no budget
+    rest = [a.id for a in daily] + [a.id for a in free]
+    second = store.lease(rest, now=now, until=now + LEASE, limit=20, budgets=budgets)
+    assert [a.id for a in second] == [a.id for a in free]
     assert store.checks_last_hour(source.name, now=now) == 4
+    assert store.checks_spent(now, [source.name, "free"]) == {source.name: 4, "free": 4}
     # once the leases run out only the check counts, until it is an hour old
     assert store.checks_last_hour(source.name, now=now + timedelta(minutes=39)) == 1
     assert store.checks_last_hour(source.name, now=now + timedelta(minutes=41)) == 0
 
 
-def test_concurrent_claims_never_overspend_a_budget(db_url, store, source, now):
+def test_lease_takes_only_what_is_still_due(store, source, now):
+    ids = [store.add_article(source.name, f"https://d.test/news/{i}", now=now).id for i in range(3)]
+    store.record_check(result(ids[1], now, next_check_at=now + timedelta(hours=1)))
+    leased = store.lease(list(reversed(ids)), now=now, until=now + LEASE, limit=5)
+    assert [a.id for a in leased] == [ids[2], ids[0]]
+    assert store.lease(ids, now=now, until=now + LEASE, limit=5) == []  # leased: not due
+    assert [a.id for a in store.lease(ids, now=now + LEASE, until=now + 2 * LEASE, limit=1)] == [
+        ids[0]
+    ]
+
+
+def test_concurrent_leases_never_overspend_a_budget(db_url, store, source, now):
     for i in range(12):
         store.add_article(source.name, f"https://d.test/news/{i}", now=now)
     claimed: list[int] = []
@@ -56,8 +63,9 @@ def test_concurrent_claims_never_overspend_a_budget(db_url, store, source, now):
             with Store.open(db_url, migrate=False) as mine:
                 start.wait()
                 for _ in range(3):
-                    got = mine.claim_due_articles(
-                        now, limit=2, lease=LEASE, budget=budget_of({source.name: 5}), rank=list
+                    ids = mine.due_ids(now, limit=20)
+                    got = mine.lease(
+                        ids, now=now, until=now + LEASE, limit=2, budgets={source.name: 5}
                     )
                     claimed.extend(a.id for a in got)
         except BaseException as exc:

@@ -135,10 +135,12 @@ async def open_tracker(
     from copydesk.publish.metrics import MeasuredFetcher
 
     clock = SystemClock()
+    # On PostgreSQL every worker keeps each host's delay and places together, in the store.
+    shared = store if store.shared_hosts else None
     fetcher = (
-        Fetcher(settings.fetch, clock=clock)
+        Fetcher(settings.fetch, clock=clock, shared=shared)
         if metrics is None
-        else MeasuredFetcher(settings.fetch, metrics=metrics, clock=clock)
+        else MeasuredFetcher(settings.fetch, metrics=metrics, clock=clock, shared=shared)
     )
     archive = None
     try:

@@ -7,6 +7,7 @@ use them, so `sources` or `stats` start without them (see cli/commands.py).
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -235,6 +236,9 @@ async def run_worker(
             live.observe_report(report)
         report_check(report)
 
+    # Everything loaded so far lives as long as the process: keep it out of the collector's
+    # passes, which otherwise walk every module and compiled statement again and again.
+    gc.freeze()
     try:
         async with open_tracker(settings, store, metrics=live) as tracker:
             courier = Courier(store=store, settings=settings, clock=clock)

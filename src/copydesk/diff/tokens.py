@@ -7,6 +7,7 @@ decimal points, currency and percent signs, so "12" -> "15" or "1.5" -> "15" is 
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -113,6 +114,12 @@ def paragraph_words(text: str, para: int = 0) -> list[Word]:
     An unclosed double quote runs to the paragraph end (the press convention for quotes that
     continue); an unclosed single quote was an apostrophe after all and marks nothing.
     """
+    return list(_paragraph_words(text, para))
+
+
+# One classification reads each paragraph many times over; words depend on the text alone.
+@functools.lru_cache(maxsize=4096)
+def _paragraph_words(text: str, para: int) -> tuple[Word, ...]:
     found: list[tuple[str, bool, bool]] = []  # key, inside double quotes, inside single quotes
     double = single = False
     single_from = 0
@@ -136,7 +143,7 @@ def paragraph_words(text: str, para: int = 0) -> list[Word]:
             single = False
     if single:
         found[single_from:] = [(key, dq, False) for key, dq, _ in found[single_from:]]
-    return [Word(key, para, dq or sq) for key, dq, sq in found]
+    return tuple(Word(key, para, dq or sq) for key, dq, sq in found)
 
 
 def _toggle_standalone(raw: str, double: bool, single: bool) -> tuple[bool, bool]:

@@ -17,6 +17,12 @@ EXTRACTOR_ID = f"trafilatura {trafilatura.__version__}+copydesk {_COPYDESK_REVIS
 _NO_RULES = ExtractRules()
 
 
+def extractor_id(rules: ExtractRules = _NO_RULES) -> str:
+    """The `Article.extractor` this code gives with these rules: text from another reads anew."""
+    fingerprint = rules_fingerprint(rules)
+    return f"{EXTRACTOR_ID};rules={fingerprint}" if fingerprint else EXTRACTOR_ID
+
+
 def extract_article(html: str | bytes, *, url: str, rules: ExtractRules = _NO_RULES) -> Article:
     """Extract headline, byline, date and body paragraphs from one page.
 
@@ -46,12 +52,11 @@ def _extract(data: str | bytes, *, url: str, rules: ExtractRules) -> Article:
     )
     if not paragraphs:
         raise ExtractError("no article text found")
-    fingerprint = rules_fingerprint(rules)
     return Article(
         title=meta.title,
         byline=meta.byline,
         published_at=meta.published_at,
         paragraphs=paragraphs,
-        extractor=f"{EXTRACTOR_ID};rules={fingerprint}" if fingerprint else EXTRACTOR_ID,
+        extractor=extractor_id(rules),
         canonical_url=meta.canonical_url,
     )

@@ -38,7 +38,9 @@ _DATE_META = (
     "date",
     "dcterms.created",
 )
-_AUTHOR_META = (
+# Where the headline is read from besides <h1>, <title> and JSON-LD (extract.fast hashes them).
+TITLE_META = ("og:title", "twitter:title", "og:site_name", "application-name")
+AUTHOR_META = (
     "author",
     "article:author",
     "byl",
@@ -143,7 +145,7 @@ def _clean_byline(text: str) -> str | None:
 def _byline(tree: HtmlElement, metas: dict[str, str], ld: list[dict[str, Any]]) -> str | None:
     candidates = (
         _author_names(_ld_value(ld, "author")),
-        _pick(metas, *_AUTHOR_META),
+        _pick(metas, *AUTHOR_META),
         _first_text(_AUTHOR_MARKUP(tree)),
     )
     for candidate in candidates:

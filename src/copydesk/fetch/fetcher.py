@@ -32,7 +32,7 @@ from copydesk.errors import (
 from copydesk.fetch.decoding import ACCEPT_ENCODING, DecodingError, decoder_for
 from copydesk.fetch.guard import Resolver, check_url_allowed, host_key, system_resolver
 from copydesk.fetch.pinning import PinnedBackend, pinned_transport
-from copydesk.fetch.politeness import Politeness
+from copydesk.fetch.politeness import Politeness, SharedTurns
 from copydesk.fetch.proxies import ProxyRoutes
 from copydesk.fetch.ratelimit import HostPauses, describe_wait, parse_retry_after, too_long
 from copydesk.fetch.render import Renderer
@@ -139,7 +139,9 @@ class Fetcher:
         transport: httpx.AsyncBaseTransport | None = None,
         resolver: Resolver | None = None,
         network_backend: httpcore.AsyncNetworkBackend | None = None,
+        shared: SharedTurns | None = None,
     ) -> None:
+        """`shared`: hosts' turns shared by a fleet of workers (see fetch.politeness)."""
         self._settings = settings
         self._clock = clock or SystemClock()
         self._resolver = resolver or system_resolver
@@ -148,6 +150,9 @@ class Fetcher:
             per_host_concurrency=settings.per_host_concurrency,
             per_host_delay=settings.per_host_delay.total_seconds(),
             clock=self._clock,
+            shared=shared,
+            # A place in flight frees itself after a whole fetch could have run, and then some.
+            hold=2 * settings.total_timeout.total_seconds(),
         )
         self._robots = RobotsCache(clock=self._clock)
         self._pauses = HostPauses(clock=self._clock)
@@ -340,7 +345,10 @@ class Fetcher:
             try:
                 status = response.status_code
                 if status >= 400:
-                    raise self._status_error(url, response)
+                    error = self._status_error(url, response)
+                    if status == 429 and error.retry_after is not None:
+                        await self._politeness.pause(host_of(url), error.retry_after)
+                    raise error
                 body = b""
                 if status not in _REDIRECTS and status != 304:
                     body = await self._read_capped(response, url)

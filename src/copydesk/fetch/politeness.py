@@ -2,16 +2,51 @@
 
 Modelled on scrapy's downloader Slot. Bookkeeping uses the injected clock's monotonic();
 waiting uses asyncio.sleep, so a test with a real clock sees real spacing.
+
+A fleet of workers (PostgreSQL) also shares each host's turns through `SharedTurns` (the store
+implements it): the host's next allowed start and its places in flight live in the database,
+taken atomically, so N workers never hit one host more often than one would, and a 429's
+Retry-After pauses the host for all of them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import Protocol
 
 from copydesk.clock import Clock
+from copydesk.errors import CopydeskError, RateLimitedError
+from copydesk.records import HostTurn
+
+logger = logging.getLogger(__name__)
+
+_SLACK = 0.1  # fleet starts are kept this share of per_host_delay further apart ...
+_MAX_SLACK = 0.1  # ... but no more than this many seconds
+
+
+def _raise_if_paused(host: str, paused: float | None) -> None:
+    if paused is not None:
+        raise RateLimitedError(
+            f"not sent: {host} asked the fleet to wait (Retry-After), {paused:.1f}s left",
+            retry_after=timedelta(seconds=paused),
+        )
+
+
+class SharedTurns(Protocol):
+    """Host turns shared with other processes; every call is a short blocking store call."""
+
+    def take_turn(self, host: str, *, delay: float, slots: int, hold: float) -> HostTurn: ...
+
+    def end_turn(self, host: str, slot: int) -> None: ...
+
+    def pause_host(self, host: str, seconds: float) -> None: ...
+
+    def host_paused(self, host: str) -> float | None: ...
 
 
 @dataclass(slots=True)
@@ -27,13 +62,22 @@ class Politeness:
     """Hands out the right to start a request to a host, one slot per host."""
 
     def __init__(
-        self, *, concurrency: int, per_host_concurrency: int, per_host_delay: float, clock: Clock
+        self,
+        *,
+        concurrency: int,
+        per_host_concurrency: int,
+        per_host_delay: float,
+        clock: Clock,
+        shared: SharedTurns | None = None,
+        hold: float = 60.0,
     ) -> None:
         self._global = asyncio.Semaphore(max(1, concurrency))
         self._per_host = max(1, per_host_concurrency)
         self._delay = max(0.0, per_host_delay)
         self._clock = clock
         self._slots: dict[str, Slot] = {}
+        self._shared = shared
+        self._hold = hold  # a turn not given back by then (a crashed worker) frees itself
 
     def slot_for(self, host: str) -> Slot:
         """The slot of a host, created on first use."""
@@ -54,10 +98,64 @@ class Politeness:
             # so waiting for a global place can never squeeze two starts closer together.
             async with slot.semaphore, self._global:
                 await self._wait_turn(slot)
-                yield
+                if self._shared is None:
+                    yield
+                else:
+                    async with self._fleet_turn(host):
+                        yield
         finally:
             slot.users -= 1
             self._forget_if_idle(host, slot)
+
+    @asynccontextmanager
+    async def _fleet_turn(self, host: str) -> AsyncIterator[None]:
+        """Take the host's turn in the shared store: its place, then its start time.
+
+        Raises:
+            RateLimitedError: the host is inside a Retry-After pause set by any worker.
+        """
+        shared = self._shared
+        assert shared is not None
+        # Starts are reserved a little more than the delay apart: a worker that wakes late
+        # (a busy event loop, a slow thread hand-off) must not squeeze the next start closer.
+        spacing = self._delay + min(_SLACK * self._delay, _MAX_SLACK) if self._delay else 0.0
+        while True:
+            try:
+                turn = await asyncio.to_thread(
+                    shared.take_turn, host, delay=spacing, slots=self._per_host, hold=self._hold
+                )
+            except CopydeskError as exc:  # the store is away: this worker's own limits hold
+                logger.warning("no fleet turn at %s (%s); keeping to this worker's own", host, exc)
+                yield
+                return
+            _raise_if_paused(host, turn.paused)
+            if turn.slot is not None:
+                break
+            await asyncio.sleep(turn.wait)  # every place is taken: look again soon
+        try:
+            if turn.wait > 0:
+                await asyncio.sleep(turn.wait)
+                # Another worker may have met a 429 while this one waited for its start.
+                _raise_if_paused(host, await asyncio.to_thread(shared.host_paused, host))
+            yield
+        finally:
+            await self._end_turn(host, turn.slot)
+
+    async def _end_turn(self, host: str, slot: int) -> None:
+        assert self._shared is not None
+        try:
+            await asyncio.to_thread(self._shared.end_turn, host, slot)
+        except CopydeskError as exc:  # the place frees itself when its hold runs out
+            logger.warning("could not give back a turn at %s: %s", host, exc)
+
+    async def pause(self, host: str, wait: timedelta) -> None:
+        """A 429's Retry-After: no worker of the fleet starts a request to `host` before then."""
+        if self._shared is None:
+            return
+        try:
+            await asyncio.to_thread(self._shared.pause_host, host, wait.total_seconds())
+        except CopydeskError as exc:  # this worker's own pause still holds
+            logger.warning("could not pause %s for the fleet: %s", host, exc)
 
     async def _wait_turn(self, slot: Slot) -> None:
         # Reserve the start time before sleeping (no await in between), so concurrent

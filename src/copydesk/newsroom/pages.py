@@ -182,7 +182,11 @@ Wrap = Callable[[str, str], str]  # (part kind, inner HTML) -> the template's ma
 
 
 def _body(article: LiveArticle, others: Sequence[LiveArticle], noise: Noise, wrap: Wrap) -> str:
-    """True paragraphs with a figure, an ad and 'Related:'/'READ MORE:' lines slipped between."""
+    """True paragraphs with a figure, an ad and 'Related:'/'READ MORE:' lines slipped between.
+
+    With no `others` (the plain profile) there are no inline links, so nothing in the article
+    text changes between requests.
+    """
     last = len(article.paragraphs) - 1
     inserts: dict[int, list[str]] = {}  # markup to place before paragraph N (never the first)
 
@@ -211,7 +215,13 @@ def _classic_wrap(kind: str, inner: str) -> str:
 
 
 def _classic(
-    a: LiveArticle, others: Sequence[LiveArticle], canonical: str, now: datetime, noise: Noise
+    a: LiveArticle,
+    others: Sequence[LiveArticle],
+    canonical: str,
+    now: datetime,
+    noise: Noise,
+    inner: Noise,
+    inline: Sequence[LiveArticle],
 ) -> str:
     related = noise.sample(others, noise.count(2, 4))
     return f"""<!DOCTYPE html>
@@ -229,10 +239,10 @@ Published {displayed(a.published)}</time>,
 <span class="updated">Updated {ago(now, a.modified)}</span></p></header>
 {_share(canonical, noise)}
 <div class="article-body" itemprop="articleBody">
-{_body(a, others, noise, _classic_wrap)}
+{_body(a, inline, inner, _classic_wrap)}
 </div>
 {_newsletter()}
-<p class="comments-link"><a href="#comments">{noise.count(3, 480)} comments</a></p>
+<p class="comments-link"><a href="#comments">{inner.count(3, 480)} comments</a></p>
 </article>
 <div class="sidebar">{most_read(others, noise)}{noise.ad()}
 {_link_list("related", "Related stories", related, ordered=False)}</div>
@@ -251,7 +261,13 @@ def _magazine_wrap(kind: str, inner: str) -> str:
 
 
 def _magazine(
-    a: LiveArticle, others: Sequence[LiveArticle], canonical: str, now: datetime, noise: Noise
+    a: LiveArticle,
+    others: Sequence[LiveArticle],
+    canonical: str,
+    now: datetime,
+    noise: Noise,
+    inner: Noise,
+    inline: Sequence[LiveArticle],
 ) -> str:
     related = noise.sample(others, noise.count(2, 4))
     return f"""<!DOCTYPE html>
@@ -271,10 +287,10 @@ def _magazine(
 <div class="story-meta"><time datetime="{a.modified.isoformat()}">{ago(now, a.modified)}</time>
 <span class="first-published">First published {displayed(a.published)}</span></div></div>
 <section class="story-body">
-{_body(a, others, noise, _magazine_wrap)}
+{_body(a, inline, inner, _magazine_wrap)}
 </section>
 {_share(canonical, noise)}
-<div class="comments-count">{noise.count(3, 480)} comments</div>
+<div class="comments-count">{inner.count(3, 480)} comments</div>
 {_newsletter()}
 {_link_list("more-on-this", "More on this story", related, ordered=False)}
 </main></div>
@@ -292,7 +308,13 @@ def _wire_wrap(kind: str, inner: str) -> str:
 
 
 def _wire(
-    a: LiveArticle, others: Sequence[LiveArticle], canonical: str, now: datetime, noise: Noise
+    a: LiveArticle,
+    others: Sequence[LiveArticle],
+    canonical: str,
+    now: datetime,
+    noise: Noise,
+    inner: Noise,
+    inline: Sequence[LiveArticle],
 ) -> str:
     return f"""<!DOCTYPE html>
 <html>{_head(a, canonical, noise)}
@@ -307,9 +329,9 @@ def _wire(
 <div class="date">{displayed(a.published)} | Last updated {ago(now, a.modified)}</div>
 {_share(canonical, noise)}
 <div class="story-body"><div class="story-body__inner">
-{_body(a, others, noise, _wire_wrap)}
+{_body(a, inline, inner, _wire_wrap)}
 </div></div>
-<p class="comment-count">{noise.count(3, 480)} comments</p>
+<p class="comment-count">{inner.count(3, 480)} comments</p>
 </div></td>
 <td class="side-col" valign="top">{most_read(others, noise)}{_newsletter()}{noise.ad()}
 {_link_list("related", "Related", noise.sample(others, noise.count(2, 4)), ordered=False)}</td></tr>
@@ -329,6 +351,14 @@ def render_article(
     canonical: str,
     now: datetime,
     noise: Noise,
+    steady: bool = False,
 ) -> str:
-    """The article page in its section's template; `now` is the displayed (virtual) time."""
-    return _TEMPLATES[article.template](article, others, canonical, now, noise)
+    """The article page in its section's template; `now` is the displayed (virtual) time.
+
+    `steady` (the plain profile) keeps per-request noise out of the article's own text: no
+    rotating inline links and a comment count fixed per article; the page around it (ads,
+    tokens, sidebars, footer) still changes on every request.
+    """
+    inner = Noise(random.Random(article.key), 0) if steady else noise
+    inline = () if steady else others
+    return _TEMPLATES[article.template](article, others, canonical, now, noise, inner, inline)

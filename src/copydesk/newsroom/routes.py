@@ -92,6 +92,7 @@ class _Site:
             canonical=_base_url(request) + view.path,
             now=n.virtual_time(offset),
             noise=n.noise(),
+            steady=n.config.profile == "plain",
         )
         if article.template == "magazine":
             headers["ETag"] = f'W/"{hashlib.sha1(html.encode()).hexdigest()[:20]}"'

@@ -18,6 +18,7 @@ from copydesk.newsroom.faults import FAULT_KINDS
 from copydesk.newsroom.prose import Draft, Story, write_story
 from copydesk.newsroom.stories import FEATURE_KINDS, HOME_KINDS, StoryKind
 
+PROFILES = ("plain", "noisy")
 # Page template family per section; only "classic" answers If-Modified-Since with 304.
 SECTION_TEMPLATES = MappingProxyType(
     {
@@ -49,6 +50,10 @@ class NewsroomConfig:
     faults: float = 0.0  # share of article-page and feed requests answered with a fault
     fault_kinds: tuple[str, ...] = FAULT_KINDS  # which faults (see copydesk.newsroom.faults)
     faults_until: float | None = None  # real seconds after start when faults stop (None: never)
+    # "noisy": per-request noise inside the article text too (rotating inline links, comment
+    # counts); "plain": only the page around the article changes between requests.
+    profile: str = "noisy"
+    latency: tuple[float, float] = (0.0, 0.0)  # each answer waits this long (seconds, range)
 
     def __post_init__(self) -> None:
         problems = [
@@ -62,6 +67,11 @@ class NewsroomConfig:
             ("speed must be positive", self.speed <= 0),
             ("live_after must not be negative", self.live_after < 0),
             ("faults must be between 0 and 1", not 0.0 <= self.faults <= 1.0),
+            ("profile must be plain or noisy", self.profile not in PROFILES),
+            (
+                "latency must be a range of seconds, low to high, from 0",
+                not 0.0 <= self.latency[0] <= self.latency[1],
+            ),
             (
                 f"fault_kinds must be among {', '.join(FAULT_KINDS)}",
                 not set(self.fault_kinds) <= set(FAULT_KINDS),

@@ -9,9 +9,12 @@ while the script runs.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 import threading
+import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -33,6 +36,16 @@ from copydesk.newsroom.script import (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Access:
+    """One request as the newsroom saw it arrive (time.monotonic() seconds)."""
+
+    at: float
+    host: str  # the Host header: which of several newsrooms on one machine was asked
+    path: str
+    user_agent: str
+
+
 class Newsroom:
     """A fake news site that publishes and edits articles on a seeded, timed script."""
 
@@ -48,6 +61,8 @@ class Newsroom:
         self._script_end = max(v.at for a in self._articles for v in a.versions)
         self._by_path = {self.path_of(a): a for a in self._articles}
         self._counts: dict[str, int] = {}
+        self._access: list[Access] = []
+        self._latency = random.Random(config.seed)
         self._counts_lock = threading.Lock()  # the server thread writes, tests read
         self._noise = random.Random()  # boilerplate only; deliberately not seeded
         self._serial = 0
@@ -149,13 +164,37 @@ class Newsroom:
         with self._counts_lock:
             self._counts[path] = self._counts.get(path, 0) + 1
 
+    @property
+    def access_log(self) -> list[Access]:
+        """Every HTTP request so far, in arrival order (a copy)."""
+        with self._counts_lock:
+            return list(self._access)
+
     def app(self) -> ASGIApp:
-        """The Starlette app serving the site; every HTTP request is counted by path."""
+        """The Starlette app serving the site; every HTTP request is counted and logged.
+
+        With `config.latency`, each answer is held back by a random time in that range, like a
+        real site far away (the arrival time logged is before the wait).
+        """
         inner = self.faults.wrap(Starlette(routes=routes(self)))
+        low, high = self.config.latency
 
         async def counted(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] == "http":
-                self.count(scope["path"])
+            if scope["type"] != "http":
+                await inner(scope, receive, send)
+                return
+            self.count(scope["path"])
+            headers = dict(scope.get("headers") or ())
+            entry = Access(
+                at=time.monotonic(),
+                host=headers.get(b"host", b"").decode("latin-1"),
+                path=scope["path"],
+                user_agent=headers.get(b"user-agent", b"").decode("latin-1"),
+            )
+            with self._counts_lock:
+                self._access.append(entry)
+            if high > 0:
+                await asyncio.sleep(self._latency.uniform(low, high))
             await inner(scope, receive, send)
 
         return counted

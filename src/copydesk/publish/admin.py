@@ -18,7 +18,6 @@ from copydesk.errors import UsageError
 from copydesk.publish.params import ascii_digits
 from copydesk.publish.security import CSRF_COOKIE, check_admin, check_csrf, csrf_token
 from copydesk.publish.site import site_of
-from copydesk.publish.wording import schedule_state
 from copydesk.records import (
     ArticleStatus,
     Endpoint,
@@ -27,7 +26,7 @@ from copydesk.records import (
     TrackedArticle,
     source_name_problem,
 )
-from copydesk.schedule import retirement_due_at
+from copydesk.schedule import retirement_due_at, state_of
 from copydesk.settings import ScheduleSettings
 from copydesk.store import Store
 from copydesk.urls import InvalidURL, canonical_url
@@ -72,7 +71,7 @@ def unhide_status(
     article: TrackedArticle, now: datetime, settings: ScheduleSettings
 ) -> tuple[ArticleStatus, datetime | None]:
     """Back to active (checked now), or retired when it has been quiet past retirement."""
-    if now >= retirement_due_at(schedule_state(article), settings):
+    if now >= retirement_due_at(state_of(article, now, settings), settings):
         return ArticleStatus.RETIRED, None
     return ArticleStatus.ACTIVE, now
 

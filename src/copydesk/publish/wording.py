@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from copydesk.records import ArticleStatus, EventKind, LifecycleEvent, ScheduleState, TrackedArticle
-from copydesk.schedule import check_text, retirement_due_at
+from copydesk.records import ArticleStatus, EventKind, LifecycleEvent, TrackedArticle
+from copydesk.schedule import check_text, retirement_due_at, state_of
 from copydesk.settings import ScheduleSettings
 
 # XML 1.0 forbids most control characters; article text is hostile and may carry them.
@@ -82,16 +82,6 @@ def changed_sentence(visible_versions: int) -> str:
     return f"The article has changed {changes} times."
 
 
-def schedule_state(article: TrackedArticle) -> ScheduleState:
-    return ScheduleState(
-        first_seen_at=article.first_seen_at,
-        last_change_at=article.last_change_at,
-        last_checked_at=article.last_checked_at,
-        last_outcome=None,
-        consecutive_errors=article.consecutive_errors,
-    )
-
-
 def check_sentence(article: TrackedArticle, now: datetime, settings: ScheduleSettings) -> str:
     """The next-check sentence: the stored plan while it stands, else the scheduler's own text.
 
@@ -103,7 +93,7 @@ def check_sentence(article: TrackedArticle, now: datetime, settings: ScheduleSet
         return "Checks for changes are paused."
     if article.status is ArticleStatus.HIDDEN:
         return "This article is no longer checked for changes."
-    state = schedule_state(article)
+    state = state_of(article, now, settings)
     if article.status is ArticleStatus.ACTIVE:
         retire_at = retirement_due_at(state, settings)
         if article.next_check_at is not None and now < retire_at:

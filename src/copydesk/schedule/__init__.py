@@ -13,6 +13,7 @@ from copydesk.schedule.policy import (
     rank_due,
     retirement_due_at,
 )
+from copydesk.schedule.state import listed, state_of
 
 __all__ = [
     "CheckPlan",
@@ -21,7 +22,9 @@ __all__ = [
     "check_text",
     "error_backoff",
     "is_explorer",
+    "listed",
     "next_check",
     "rank_due",
     "retirement_due_at",
+    "state_of",
 ]

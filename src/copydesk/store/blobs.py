@@ -11,6 +11,7 @@ import zstandard
 from sqlalchemy.engine import Connection
 
 from copydesk.errors import StoreError
+from copydesk.records import content_hash as content_hash  # one definition, in the kernel
 from copydesk.store.database import Database
 from copydesk.store.schema import blobs
 
@@ -34,13 +35,6 @@ def decompress(data: bytes) -> bytes:
 
 def _canonical_json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-
-
-def content_hash(title: str, byline: str | None, paragraphs: Sequence[str]) -> str:
-    """Identity of a version's text, independent of the extractor and of when it was captured."""
-    return sha256_hex(
-        _canonical_json({"title": title, "byline": byline, "paragraphs": list(paragraphs)})
-    )
 
 
 def encode_paragraphs(paragraphs: Sequence[str]) -> bytes:

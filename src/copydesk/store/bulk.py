@@ -47,7 +47,14 @@ _ARTICLE_STATE = (
     "last_change_at",
     "status",
     "first_edit_delay",
+    "content_hash",
+    "extractor",
+    "fast_hash",
+    "fast_checks",
+    "last_seen_at",
 )
+# Outcomes of checks that read the page's text (writes._READ).
+_READ = frozenset({CheckOutcome.NEW_VERSION, CheckOutcome.TRIVIAL, CheckOutcome.UNCHANGED})
 _VERSION_COLUMNS = tuple(c.name for c in versions.columns)
 _CHECK_COLUMNS = tuple(c.name for c in checks.columns if c.name != "id")
 
@@ -264,12 +271,21 @@ def _apply(article: _Article, result: CheckResult, version: dict[str, Any] | Non
         state["consecutive_errors"] += 1
     else:
         state["consecutive_errors"] = 0
+        state["last_seen_at"] = check.checked_at
         if check.etag is not None:
             state["etag"] = check.etag
         if check.last_modified is not None:
             state["last_modified"] = check.last_modified
+    if check.outcome in _READ:
+        if result.fast_path:
+            state["fast_checks"] += 1
+        else:
+            state.update(fast_hash=result.fast_hash, fast_checks=0)
+    if result.text_hash is not None:
+        state.update(content_hash=result.text_hash, extractor=result.extractor)
     if version is not None:
         state.update(title=version["title"], version_count=version["number"])
+        state.update(content_hash=version["content_hash"], extractor=version["extractor"])
         if not version["trivial"]:
             state["last_change_at"] = version["captured_at"]
         _first_edit(article, version)

@@ -128,13 +128,18 @@ class Database:
         self.dialect = self.engine.dialect.name
         # Within one process, queue SQLite writers on a lock rather than on busy_timeout polling.
         self._write_lock: AbstractContextManager[Any] = (
-            threading.Lock() if self.dialect == "sqlite" else nullcontext()
+            threading.RLock() if self.dialect == "sqlite" else nullcontext()
+        )
+        # An in-memory database is one shared connection: threads take turns for reads too.
+        in_memory = self.dialect == "sqlite" and self.engine.url.database in (None, "", ":memory:")
+        self._read_lock: AbstractContextManager[Any] = (
+            self._write_lock if in_memory else nullcontext()
         )
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A connection for queries; its transaction is rolled back on exit."""
-        with translate_errors(), self.engine.connect() as conn:
+        with translate_errors(), self._read_lock, self.engine.connect() as conn:
             yield conn
 
     @contextmanager

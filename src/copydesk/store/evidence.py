@@ -189,7 +189,9 @@ def _refresh_article(conn: Connection, article_id: int, at: datetime) -> None:
     if article is None:
         raise UsageError(f"unknown article: {article_id}")
     last = conn.execute(
-        sa.select(versions.c.title, versions.c.number)
+        sa.select(
+            versions.c.title, versions.c.number, versions.c.content_hash, versions.c.extractor
+        )
         .where(versions.c.article_id == article_id)
         .order_by(versions.c.seq.desc())
         .limit(1)
@@ -204,6 +206,8 @@ def _refresh_article(conn: Connection, article_id: int, at: datetime) -> None:
         values["last_checked_at"] = at
     if last is not None:
         values.update(title=last.title, version_count=last.number, last_change_at=changed_at)
+        # What the next live check compares with (copydesk.store.queue hands it the row).
+        values.update(content_hash=last.content_hash, extractor=last.extractor)
     conn.execute(sa.update(articles).where(articles.c.id == article_id).values(**values))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 
@@ -15,7 +15,9 @@ from copydesk.records import (
     CheckResult,
     Delivery,
     Endpoint,
+    HostTurn,
     LifecycleEvent,
+    Locator,
     Reclassified,
     Source,
     SourceEditStats,
@@ -24,13 +26,26 @@ from copydesk.records import (
     VersionSummary,
     source_name_problem,
 )
-from copydesk.store import budget as budgets
-from copydesk.store import bulk, evidence, learned, listings, outbox, reads, writes
+from copydesk.store import (
+    bulk,
+    evidence,
+    hosts,
+    learned,
+    listings,
+    locators,
+    outbox,
+    queue,
+    reads,
+    retention,
+    writes,
+)
 from copydesk.store.blobs import content_hash, get_blob
-from copydesk.store.budget import Budget, Rank
 from copydesk.store.database import Database
 from copydesk.store.listings import Listing
 from copydesk.store.outbox import EventRow
+
+_CLAIM_WINDOW = 4  # ids read per place to fill, as other workers may lease the first ones
+_CLAIM_TRIES = 3
 
 
 class Store:
@@ -197,36 +212,80 @@ class Store:
         with self._db.read() as conn:
             return reads.find_article(conn, url)
 
-    def claim_due_articles(
+    # ---- the check queue (copydesk.scheduling ranks between the read and the lease) ----
+
+    def due_ids(self, now: datetime, *, limit: int) -> list[int]:
+        """Ids of due active articles, oldest due first."""
+        with self._db.read() as conn:
+            return queue.due_ids(conn, now, limit)
+
+    def due_articles(
         self,
         now: datetime,
         *,
         limit: int,
-        lease: timedelta,
-        budget: Budget | None = None,
-        rank: Rank | None = None,
+        source: str | None = None,
+        exclude: Sequence[str] = (),
     ) -> list[TrackedArticle]:
-        """Lease due articles, oldest due first: no other worker checks them before now+lease.
+        """Due active articles, oldest due first: of one source, or of all but `exclude`."""
+        with self._db.read() as conn:
+            return queue.due_articles(conn, now, limit, source=source, exclude=exclude)
 
-        With `budget` (source name -> checks per hour, 0: none), a source's checks of the last
-        hour and its leased ones count against it; when more of its articles are due than it
-        has left, `rank` (one source's due articles, best first) chooses; the rest stay due.
+    def due_counts(self, now: datetime) -> dict[str, int]:
+        """How many articles of each source are due at `now`."""
+        with self._db.read() as conn:
+            return queue.due_counts(conn, now)
+
+    def checks_spent(self, now: datetime, sources: Sequence[str]) -> dict[str, int]:
+        """Per source: article checks in the hour before `now`, plus those in flight."""
+        with self._db.read() as conn:
+            return queue.spent(conn, now, sources)
+
+    def lease(
+        self,
+        ids: Sequence[int],
+        *,
+        now: datetime,
+        until: datetime,
+        limit: int,
+        budgets: Mapping[str, int] | None = None,
+    ) -> list[TrackedArticle]:
+        """Lease up to `limit` of `ids`, in that order, that are still due and unclaimed.
+
+        No other worker gets them before `until`. With `budgets` (source name -> checks per
+        hour), each source's checks of the last hour and leases in flight are counted again
+        under lock and its ids beyond what is left stay due. Returns the leased articles.
         """
+        if not ids or limit <= 0:
+            return []
         with self._db.write() as conn:
-            if budget is None:
-                ids = writes.claim_due(self._db, conn, now, limit=limit, lease=lease)
-            else:
-                ids = budgets.claim_within_budget(
-                    self._db, conn, now, limit=limit, budget=budget, rank=rank or list
-                )
-                writes.lease_articles(conn, ids, now + lease)
-            return reads.articles_by_id(conn, ids)
+            chosen = queue.lease(
+                self._db, conn, ids, now=now, until=until, limit=limit, budgets=budgets
+            )
+            return reads.articles_by_id(conn, chosen)
+
+    def claim_due_articles(
+        self, now: datetime, *, limit: int, lease: timedelta
+    ) -> list[TrackedArticle]:
+        """Lease the oldest due articles (no budgets, no ranking): due_ids, then lease.
+
+        Another worker may lease some of the ids read first: a few more are read than wanted,
+        and the read is tried again while the lease comes short.
+        """
+        leased: list[TrackedArticle] = []
+        for _ in range(_CLAIM_TRIES):
+            wanted = limit - len(leased)
+            ids = self.due_ids(now, limit=wanted * _CLAIM_WINDOW)
+            leased += self.lease(ids, now=now, until=now + lease, limit=wanted)
+            if len(leased) >= limit or len(ids) < wanted * _CLAIM_WINDOW:
+                break
+        return leased
 
     def checks_last_hour(self, source: str, *, now: datetime) -> int:
         """Article checks of a source in the hour before `now`, plus those in flight."""
         with self._db.read() as conn:
-            source_id = writes.active_source_id(conn, source)
-            return budgets.spent(conn, now, [source_id])[source_id]
+            writes.active_source_id(conn, source)
+            return queue.spent(conn, now, [source]).get(source, 0)
 
     def release_leases(self, now: datetime) -> int:
         """Return claimed checks to the queue (a lone tracker restarting after a crash)."""
@@ -308,6 +367,11 @@ class Store:
         """Newest first."""
         with self._db.read() as conn:
             return reads.list_checks(conn, article_id, limit)
+
+    def prune_checks(self, before: datetime, *, limit: int = 5000) -> int:
+        """Drop up to `limit` quiet checks older than `before` (see store.retention)."""
+        with self._db.write() as conn:
+            return retention.prune_checks(self._db, conn, before, limit=limit)
 
     def iter_export(
         self, *, include_trivial: bool = False
@@ -413,6 +477,37 @@ class Store:
         """Add what one worker observed, element-wise and atomically; False: unknown source."""
         with self._db.write() as conn:
             return learned.add_edit_stats(self._db, conn, source, delta, now)
+
+    # ---- each host's turns, shared by a fleet of workers (fetch.politeness.SharedTurns) ----
+
+    @property
+    def shared_hosts(self) -> bool:
+        """Whether workers in other processes may share this database (PostgreSQL)."""
+        return self._db.dialect == "postgresql"
+
+    def take_turn(self, host: str, *, delay: float, slots: int, hold: float) -> HostTurn:
+        """A place among the host's `slots` and how long to wait before starting."""
+        with self._db.write() as conn:
+            return hosts.take_turn(self._db, conn, host, delay=delay, slots=slots, hold=hold)
+
+    def end_turn(self, host: str, slot: int) -> None:
+        with self._db.write() as conn:
+            hosts.end_turn(self._db, conn, host, slot)
+
+    def pause_host(self, host: str, seconds: float) -> None:
+        """A 429's Retry-After: no worker starts a request to `host` for `seconds`."""
+        with self._db.write() as conn:
+            hosts.pause_host(self._db, conn, host, seconds)
+
+    def host_paused(self, host: str) -> float | None:
+        """Seconds left of the host's Retry-After pause, or None when it may be asked."""
+        with self._db.read() as conn:
+            return hosts.host_paused(self._db, conn, host)
+
+    def locators(self, source: str) -> dict[str, Locator]:
+        """Where the source's pages keep the article text, by digest (extract.fast)."""
+        with self._db.read() as conn:
+            return locators.read_locators(conn, source)
 
     def integrity_ok(self) -> bool:
         return self._db.integrity_ok()

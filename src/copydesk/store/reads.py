@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +25,7 @@ from copydesk.records import (
     VersionSummary,
 )
 from copydesk.store.blobs import decode_paragraphs
+from copydesk.store.retention import check_counts
 from copydesk.store.schema import (
     article_urls,
     articles,
@@ -89,6 +91,11 @@ def article_from_row(row: Any) -> TrackedArticle:
         listed_at=row.listed_at,
         listed_rank=row.listed_rank,
         gone_at=row.gone_at,
+        content_hash=row.content_hash,
+        extractor=row.extractor,
+        fast_hash=row.fast_hash,
+        fast_checks=row.fast_checks,
+        last_seen_at=row.last_seen_at,
     )
 
 
@@ -367,22 +374,33 @@ def stats(conn: Connection) -> list[dict[str, object]]:
         ).group_by(articles.c.source_id)
     )
     by_source = {row.source_id: row for row in article_rows}
-    failed = sa.case((checks.c.outcome.in_(_FAILED), 1), else_=0)
-    check_rows = conn.execute(
-        sa.select(
-            articles.c.source_id,
-            sa.func.count(checks.c.id).label("checks"),
-            sa.func.coalesce(sa.func.sum(failed), 0).label("errors"),
-            sa.func.max(checks.c.checked_at).label("last_check_at"),
-        )
-        .join(articles, articles.c.id == checks.c.article_id)
-        .group_by(articles.c.source_id)
+    counted = check_counts(conn)
+    last_check = dict(
+        conn.execute(
+            sa.select(articles.c.source_id, sa.func.max(articles.c.last_checked_at)).group_by(
+                articles.c.source_id
+            )
+        ).all()
     )
-    checks_by_source = {row.source_id: row for row in check_rows}
+    checks_by_source: dict[int | None, _CheckFigures] = {
+        sid: _CheckFigures(
+            checks=sum(n for (s, _), n in counted.items() if s == sid),
+            errors=sum(n for (s, o), n in counted.items() if s == sid and o in _FAILED),
+            last_check_at=last_check.get(sid),
+        )
+        for sid in {s for s, _ in counted}
+    }
     return [
         _stats_entry(source, by_source.get(source.id), checks_by_source.get(source.id))
         for source in list_sources(conn)
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class _CheckFigures:
+    checks: int
+    errors: int
+    last_check_at: datetime | None
 
 
 def _stats_entry(source: Source, counts: Any, check_counts: Any) -> dict[str, object]:

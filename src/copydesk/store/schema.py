@@ -100,6 +100,12 @@ articles = sa.Table(
     sa.Column("gone_at", UTCDateTime),  # confirmed gone since then (None: it answers)
     # Seconds from the first version to the first visible edit; set by a trigger (0008).
     sa.Column("first_edit_delay", sa.Float),
+    # What a check compares with (records.TrackedArticle), kept here so a claim is its one read.
+    sa.Column("content_hash", sa.String(64)),  # newest version's text hash, trivial or not
+    sa.Column("extractor", sa.Text),  # newest version's extractor
+    sa.Column("fast_hash", sa.String(64)),  # located article text's fingerprint, last check
+    sa.Column("fast_checks", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_seen_at", UTCDateTime),  # last check that saw the page (not an error)
     sa.Index("ix_articles_source_id_listed_at", "source_id", "listed_at"),
     sa.Index("ix_articles_source_id_last_checked_at", "source_id", "last_checked_at"),
     sa.Index("ix_articles_failing", "source_id", sqlite_where=_FAILING, postgresql_where=_FAILING),
@@ -189,6 +195,44 @@ versions = sa.Table(
     sa.Index("ix_versions_article_id_number", "article_id", "number"),
     sa.Index("ix_versions_content_hash", "content_hash"),
     sa.Index("ix_versions_source_id_captured_at_id", "source_id", "captured_at", "id"),
+)
+
+# Quiet checks pruned from `checks` after store.keep_checks, counted per source and outcome.
+check_totals = sa.Table(
+    "check_totals",
+    metadata,
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), primary_key=True),
+    sa.Column("outcome", sa.String(20), primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
+)
+
+# Where a source's pages keep the article text (records.Locator), learned from full extractions.
+locators = sa.Table(
+    "locators",
+    metadata,
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), primary_key=True),
+    sa.Column("digest", sa.String(16), primary_key=True),
+    sa.Column("selector", sa.Text, nullable=False),
+    sa.Column("skip", sa.JSON, nullable=False),
+    sa.Column("misses", sa.Integer, nullable=False, server_default="0"),  # >0: never used again
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+# Each host's turns, shared by every worker (fetch.politeness.SharedTurns, store.hosts).
+host_turns = sa.Table(
+    "host_turns",
+    metadata,
+    sa.Column("host", sa.Text, primary_key=True),
+    sa.Column("next_at", UTCDateTime),  # no request may start before this
+    sa.Column("paused_until", UTCDateTime),  # a 429's Retry-After, for the whole fleet
+)
+
+host_slots = sa.Table(
+    "host_slots",
+    metadata,
+    sa.Column("host", sa.Text, primary_key=True),
+    sa.Column("slot", sa.Integer, primary_key=True),  # 0 .. per_host_concurrency - 1
+    sa.Column("busy_until", UTCDateTime, nullable=False),  # held until given back, or this
 )
 
 checks = sa.Table(

@@ -20,10 +20,10 @@ from copydesk.store import search as search_index
 from copydesk.store.blobs import decode_paragraphs
 from copydesk.store.database import Database
 from copydesk.store.facade import Store
+from copydesk.store.retention import check_counts
 from copydesk.store.schema import (
     articles,
     blobs,
-    checks,
     endpoints,
     source_days,
     sources,
@@ -370,15 +370,10 @@ def source_counts(store: Store) -> list[SourceCounts]:
         sa.func.count().label("n"),
         sa.func.coalesce(sa.func.sum(articles.c.version_count), 0).label("versions"),
     ).group_by(articles.c.source_id, articles.c.status)
-    by_outcome = (
-        sa.select(articles.c.source_id, checks.c.outcome, sa.func.count().label("n"))
-        .join(articles, articles.c.id == checks.c.article_id)
-        .group_by(articles.c.source_id, checks.c.outcome)
-    )
     with _db(store).read() as conn:
         named = conn.execute(sa.select(sources.c.id, sources.c.name, sources.c.active)).all()
         statuses = conn.execute(by_status).all()
-        outcomes = conn.execute(by_outcome).all()
+        outcomes = check_counts(conn)
     return [
         SourceCounts(
             name=row.name,
@@ -388,7 +383,7 @@ def source_counts(store: Store) -> list[SourceCounts]:
             ),
             versions=sum(int(s.versions) for s in statuses if s.source_id == row.id),
             checks_by_outcome=tuple(
-                sorted((o.outcome, o.n) for o in outcomes if o.source_id == row.id)
+                sorted((outcome, n) for (sid, outcome), n in outcomes.items() if sid == row.id)
             ),
         )
         for row in sorted(named, key=lambda r: r.name)

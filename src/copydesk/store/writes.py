@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,9 +21,10 @@ from copydesk.records import (
     Provenance,
     Source,
     Version,
+    content_hash,
 )
-from copydesk.store import outbox, reads, search
-from copydesk.store.blobs import content_hash, encode_paragraphs, put_blob, sha256_hex
+from copydesk.store import locators, outbox, quiet, reads, search
+from copydesk.store.blobs import encode_paragraphs, put_blob, sha256_hex
 from copydesk.store.database import Database
 from copydesk.store.listings import Listing, mark_listed, newest
 from copydesk.store.schema import articles, checks, endpoints, sources, versions, wayback_saves
@@ -31,6 +32,8 @@ from copydesk.store.schema import articles, checks, endpoints, sources, versions
 _CHUNK = 500  # bound on IN (...) lists and multi-row VALUES
 _ACTIVE = ArticleStatus.ACTIVE.value
 _FAILED = frozenset({CheckOutcome.ERROR, CheckOutcome.GONE})
+# Outcomes of checks that read the page's text (a 304 did not; an error read nothing usable).
+_READ = frozenset({CheckOutcome.NEW_VERSION, CheckOutcome.TRIVIAL, CheckOutcome.UNCHANGED})
 
 
 def active_source_id(conn: Connection, name: str) -> int:
@@ -268,34 +271,6 @@ def add_article(db: Database, conn: Connection, source_id: int, url: str, now: d
     return int(conn.execute(sa.select(articles.c.id).where(articles.c.url == url)).scalar_one())
 
 
-def claim_due(
-    db: Database, conn: Connection, now: datetime, *, limit: int, lease: timedelta
-) -> list[int]:
-    """Lease the oldest due active articles by moving their next check past the lease."""
-    query = (
-        sa.select(articles.c.id)
-        .where(articles.c.status == _ACTIVE, articles.c.next_check_at <= now)
-        .order_by(articles.c.next_check_at, articles.c.id)
-        .limit(limit)
-    )
-    if db.dialect == "postgresql":
-        # Concurrent workers skip rows another one is claiming instead of waiting for it.
-        query = query.with_for_update(skip_locked=True)
-    ids = [int(i) for i in conn.execute(query).scalars()]
-    lease_articles(conn, ids, now + lease)
-    return ids
-
-
-def lease_articles(conn: Connection, ids: Sequence[int], until: datetime) -> None:
-    """Hold claimed articles until `until`: not due to anyone else before then."""
-    if ids:
-        conn.execute(
-            sa.update(articles)
-            .where(articles.c.id.in_(list(ids)))
-            .values(next_check_at=until, lease_until=until)
-        )
-
-
 def release_leases(conn: Connection, now: datetime) -> int:
     """Make every leased article due now: its claimant is known to be gone."""
     result = conn.execute(
@@ -337,19 +312,21 @@ def update_article_url(conn: Connection, article_id: int, url: str) -> bool:
 
 
 def record_check(db: Database, conn: Connection, result: CheckResult) -> Version | None:
-    """Write a check, its version (if any) and the article's new state."""
+    """Write a check, its version (if any) and the article's new state.
+
+    A quiet check is two statements: the article row first (which also tells an unknown id and,
+    on PostgreSQL, locks the row), then the check. A new version locks the row before numbering.
+    """
     check = result.check
-    article = conn.execute(
-        # FOR UPDATE (PostgreSQL): two workers never number versions of one article at once.
-        sa.select(articles).where(articles.c.id == check.article_id).with_for_update()
-    ).first()
-    if article is None:
-        raise UsageError(f"unknown article: {check.article_id}")
-    check_id = insert_check(conn, result)
     version = None
     if result.article is not None:
+        found = conn.execute(
+            # FOR UPDATE (PostgreSQL): two workers never number versions of one article at once.
+            sa.select(articles.c.id).where(articles.c.id == check.article_id).with_for_update()
+        ).first()
+        if found is None:
+            raise UsageError(f"unknown article: {check.article_id}")
         version = insert_version(db, conn, result)
-        conn.execute(sa.update(checks).where(checks.c.id == check_id).values(version_id=version.id))
         if result.wayback_save and not version.trivial:
             # Asked in the background (copydesk.evidence); written here so none is lost.
             conn.execute(
@@ -357,7 +334,18 @@ def record_check(db: Database, conn: Connection, result: CheckResult) -> Version
                     version_id=version.id, attempts=0, next_attempt_at=check.checked_at
                 )
             )
-    _update_checked_article(conn, result, version)
+    if quiet.applies(result):  # most checks: statements built once, only bound here
+        if not quiet.update_article(conn, result):
+            raise UsageError(f"unknown article: {check.article_id}")
+        quiet.insert_check(conn, result)
+    else:
+        if not _update_checked_article(conn, result, version):
+            raise UsageError(f"unknown article: {check.article_id}")
+        insert_check(conn, result, None if version is None else version.id)
+    if result.locator is not None:
+        locators.remember(db, conn, check.article_id, result.locator, check.checked_at)
+    if result.locator_missed is not None:
+        locators.missed(conn, check.article_id, result.locator_missed)
     events = outbox.insert_events(db, conn, result.events) if result.events else []
     if result.notices:  # the outbox, in this same transaction: a version is never untold
         outbox.write_notices(
@@ -366,9 +354,9 @@ def record_check(db: Database, conn: Connection, result: CheckResult) -> Version
     return version
 
 
-def insert_check(conn: Connection, result: CheckResult) -> int:
-    statement = sa.insert(checks).values(check_row(result))
-    return int(conn.execute(statement.returning(checks.c.id)).scalar_one())
+def insert_check(conn: Connection, result: CheckResult, version_id: int | None = None) -> int:
+    row = dict(check_row(result), version_id=version_id)
+    return int(conn.execute(sa.insert(checks).values(row).returning(checks.c.id)).scalar_one())
 
 
 def check_row(result: CheckResult) -> dict[str, Any]:
@@ -461,24 +449,40 @@ def provenance_columns(provenance: Provenance) -> dict[str, Any]:
     }
 
 
-def _update_checked_article(conn: Connection, result: CheckResult, version: Version | None) -> None:
+def _update_checked_article(conn: Connection, result: CheckResult, version: Version | None) -> bool:
+    """The article's state after a check; False when no such article exists."""
     check = result.check
     values: dict[str, Any] = {"next_check_at": result.next_check_at, "lease_until": None}
     if check.outcome is CheckOutcome.INTERRUPTED:
         # Nothing was learned about the page: only hand the article back, leaving its
         # last check, error count and validators as they were.
-        conn.execute(sa.update(articles).where(articles.c.id == check.article_id).values(values))
-        return
+        done = conn.execute(
+            sa.update(articles).where(articles.c.id == check.article_id).values(values)
+        )
+        return bool(done.rowcount)
     values["last_checked_at"] = check.checked_at
     if check.outcome in _FAILED:
         values["consecutive_errors"] = articles.c.consecutive_errors + 1
     else:
-        values["consecutive_errors"] = 0
+        values.update(consecutive_errors=0, last_seen_at=check.checked_at)
         values.update(_validators(check.etag, check.last_modified))
+    if check.outcome in _READ:
+        values.update(_fast_values(result))
+    if result.text_hash is not None:
+        values.update(content_hash=result.text_hash, extractor=result.extractor)
     if version is not None:
         values.update(title=version.title, version_count=version.number)
+        values.update(content_hash=version.content_hash, extractor=version.extractor)
         if not version.trivial:
             values["last_change_at"] = version.captured_at
     if result.retired:
         values["status"] = ArticleStatus.RETIRED.value
-    conn.execute(sa.update(articles).where(articles.c.id == check.article_id).values(**values))
+    done = conn.execute(sa.update(articles).where(articles.c.id == check.article_id).values(values))
+    return bool(done.rowcount)
+
+
+def _fast_values(result: CheckResult) -> dict[str, Any]:
+    """The located text's fingerprint: one more fast check, or a fresh one after extraction."""
+    if result.fast_path:
+        return {"fast_checks": articles.c.fast_checks + 1}
+    return {"fast_hash": result.fast_hash, "fast_checks": 0}

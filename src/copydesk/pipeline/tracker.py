@@ -2,6 +2,13 @@
 
 Every method handles exactly one endpoint or one article and turns every failure of that item
 into a recorded outcome, so the daemon around it never dies because of one bad page.
+
+A check costs one store read (the lease that handed it the article, with the newest version's
+text hash and the located text's fingerprint on the row) and one store write (the outcome, with
+its events and outbox entries, in one transaction); the version itself is read only when the
+text seems to have changed. Fetching runs on the event loop; everything after it (fingerprint,
+extraction, comparison, the store) runs in a worker thread, one hand-off per step, so a slow
+database or a big page never stalls the fetches in flight.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from datetime import datetime, timedelta
 from copydesk import announce
 from copydesk.archive import CaptureRecord, WarcArchive, WarcRef
 from copydesk.clock import Clock
-from copydesk.diff import ChangeKind, classify, compare
+from copydesk.diff import ChangeKind, classify
 from copydesk.discover import discover_parts
 from copydesk.errors import (
     ArchiveError,
@@ -29,6 +36,8 @@ from copydesk.errors import (
 )
 from copydesk.extract import extract_article
 from copydesk.fetch import Fetcher
+from copydesk.pipeline.fastpath import FastOutcome, FastPath
+from copydesk.pipeline.lifecycle import GONE_STATUSES, Events, Lifecycle
 from copydesk.records import (
     Article,
     Change,
@@ -38,25 +47,20 @@ from copydesk.records import (
     Discovery,
     Endpoint,
     EndpointKind,
-    EventKind,
     ExtractRules,
-    LifecycleEvent,
     Page,
     Provenance,
-    ScheduleState,
     Source,
     TrackedArticle,
     Version,
 )
-from copydesk.schedule import CheckPlan, error_backoff, next_check
-from copydesk.scheduling import SourceLearning
+from copydesk.scheduling import Scheduler
 from copydesk.settings import Settings
 from copydesk.store import Store
 from copydesk.urls import InvalidURL, canonical_url, same_site
 
 logger = logging.getLogger(__name__)
 
-_GONE_STATUSES = announce.GONE_STATUSES
 _WRITE_CHUNK = 500  # candidates per write transaction when a poll registers its listing
 _NEXT_PART = timedelta(minutes=1)  # a listing taken in part is polled again this soon
 _OUTCOMES = {ChangeKind.IDENTICAL: CheckOutcome.UNCHANGED, ChangeKind.TRIVIAL: CheckOutcome.TRIVIAL}
@@ -93,6 +97,37 @@ def describe_error(exc: CopydeskError) -> str:
     return f"{reason}: {exc}"[:1000]
 
 
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """A page the full extractor read, with what the check has found out so far."""
+
+    article: TrackedArticle
+    extracted: Article
+    rules: ExtractRules
+    events: Events
+    fast: FastOutcome
+
+
+@dataclass(frozen=True, slots=True)
+class _Arrival:
+    """A new URL whose text `earlier` has: its old address is read before deciding."""
+
+    read: _Read
+    earlier: TrackedArticle
+
+
+@dataclass(frozen=True, slots=True)
+class _Unsettled:
+    """A read whose text differs from the newest version: confirm it with another read."""
+
+    read: _Read
+    latest: Version | None
+    baseline: Version | Article | None
+
+
+_FAST_PATH = FastOutcome(fast_path=True)
+
+
 class Tracker:
     """Runs single steps of the pipeline against one store and one fetcher."""
 
@@ -104,13 +139,17 @@ class Tracker:
         settings: Settings,
         clock: Clock,
         archive: WarcArchive | None = None,
+        scheduler: Scheduler | None = None,
     ) -> None:
         self.store = store
         self.fetcher = fetcher
         self.settings = settings
         self.clock = clock
         self.archive = archive  # WARC capture ([archive] warc_dir), None when off
-        self.learning = SourceLearning(store=store, settings=settings, clock=clock)
+        self.scheduler = scheduler or Scheduler(store=store, settings=settings, clock=clock)
+        self.fast = FastPath(store=store, settings=settings, clock=clock)
+        self.lifecycle = Lifecycle(store=store, fetcher=fetcher, clock=clock)
+        self._sources: dict[str, tuple[float, Source]] = {}  # name -> (read at, source)
 
     # ── discovery ────────────────────────────────────────────────────────────────────
 
@@ -125,12 +164,15 @@ class Tracker:
             return await self._poll_endpoint(endpoint)
         except Exception as exc:
             logger.exception("poll of %s crashed", endpoint.url)
-            self._record_poll(endpoint, error=describe_error(InternalError.of(exc)))
+            error = describe_error(InternalError.of(exc))
+            await asyncio.to_thread(self._record_poll, endpoint, error=error)
             return []
 
     async def _poll_endpoint(self, endpoint: Endpoint) -> list[TrackedArticle]:
         assert endpoint.id is not None
-        source = self._source(endpoint.source)
+        source = self._cached_source(endpoint.source)
+        if source is None:
+            source = await asyncio.to_thread(self._source, endpoint.source)
         try:
             page = await self.fetcher.fetch(
                 endpoint.url,
@@ -139,25 +181,34 @@ class Tracker:
                 proxy=source.proxy,
             )
             if page.not_modified:
-                now = self.clock.now()
-                if endpoint.last_ok_at is not None:  # the listing is as it was then
-                    self.store.keep_listed(endpoint.source, since=endpoint.last_ok_at, now=now)
-                self._record_poll(endpoint, page=page, at=now)
+                await asyncio.to_thread(self._keep_listing, endpoint, page)
                 return []
             parts = discover_parts(endpoint.kind, page.body, base_url=page.final_url, source=source)
             # Parsing is CPU-bound (a 10,000-entry feed takes seconds): keep the loop serving.
             first = await asyncio.to_thread(next, parts, None)
         except (FetchError, DiscoverError) as exc:
             logger.info("poll %s failed: %s", endpoint.url, exc)
-            self._record_poll(endpoint, error=describe_error(exc), wait=_retry_after(exc))
+            error = describe_error(exc)
+            await asyncio.to_thread(
+                self._record_poll, endpoint, error=error, wait=_retry_after(exc)
+            )
             return []
         now = self.clock.now()
         new, whole = await self._register(endpoint, first, parts, now)
         # The same moment as listed_at, so the next poll tells "still listed" from "back".
         # A listing taken in part forgets its validators (a 304 would hide the rest) and is
         # polled again soon for the next part.
-        self._record_poll(endpoint, page=page if whole else None, at=now, whole=whole)
+        await asyncio.to_thread(
+            self._record_poll, endpoint, page=page if whole else None, at=now, whole=whole
+        )
         return new
+
+    def _keep_listing(self, endpoint: Endpoint, page: Page) -> None:
+        """A 304: what the endpoint listed at its last good poll is still listed."""
+        now = self.clock.now()
+        if endpoint.last_ok_at is not None:
+            self.store.keep_listed(endpoint.source, since=endpoint.last_ok_at, now=now)
+        self._record_poll(endpoint, page=page, at=now)
 
     async def _register(
         self,
@@ -176,8 +227,10 @@ class Tracker:
         rank = 0
         while part is not None:
             for child in part.sitemaps:
-                self.store.add_endpoint(
-                    Endpoint(url=child, kind=endpoint.kind, source=endpoint.source), now=now
+                await asyncio.to_thread(
+                    self.store.add_endpoint,
+                    Endpoint(url=child, kind=endpoint.kind, source=endpoint.source),
+                    now=now,
                 )
             for start in range(0, len(part.candidates), _WRITE_CHUNK):
                 chunk = part.candidates[start : start + _WRITE_CHUNK]
@@ -213,40 +266,45 @@ class Tracker:
     ) -> None:
         assert endpoint.id is not None
         now = at or self.clock.now()
-        delay = self.settings.schedule.feed_interval
+        next_poll = self.scheduler.next_poll(endpoint, now, failed=error is not None, wait=wait)
         etag = page.etag if page else None
         last_modified = page.last_modified if page else None
         if not whole:  # "" clears the stored validators, so the next poll reads the listing
-            delay, etag, last_modified = min(delay, _NEXT_PART), "", ""
-        if error is not None:
-            delay = max(
-                delay,
-                error_backoff(endpoint.consecutive_errors + 1, self.settings.schedule),
-                wait or timedelta(0),
-            )
+            next_poll, etag, last_modified = min(next_poll, now + _NEXT_PART), "", ""
         self.store.record_poll(
             endpoint.id,
             polled_at=now,
-            next_poll_at=now + delay,
+            next_poll_at=next_poll,
             etag=etag,
             last_modified=last_modified,
             error=error,
         )
 
+    def _cached_source(self, name: str) -> Source | None:
+        cached = self._sources.get(name)
+        refresh = self.settings.schedule.stats_refresh.total_seconds()
+        if cached is not None and self.clock.monotonic() - cached[0] < refresh:
+            return cached[1]
+        return None
+
     def _source(self, name: str) -> Source:
-        """The stored source, with extraction rules and patterns from the config file on top."""
+        """The source with config-file rules on top, read again every schedule.stats_refresh."""
+        cached = self._cached_source(name)
+        if cached is not None:
+            return cached
         stored = self.store.get_source(name) or Source(name=name)
         configured = self.settings.source(name)
-        if configured is None:
-            return stored
-        return replace(
-            stored,
-            include=configured.include or stored.include,
-            exclude=configured.exclude or stored.exclude,
-            extract_rules=configured.extract_rules,
-            render=configured.render,
-            proxy=configured.proxy,
-        )
+        if configured is not None:
+            stored = replace(
+                stored,
+                include=configured.include or stored.include,
+                exclude=configured.exclude or stored.exclude,
+                extract_rules=configured.extract_rules,
+                render=configured.render,
+                proxy=configured.proxy,
+            )
+        self._sources[name] = (self.clock.monotonic(), stored)
+        return stored
 
     # ── article checks ───────────────────────────────────────────────────────────────
 
@@ -260,10 +318,12 @@ class Tracker:
             return await self._check_article(article)
         except Exception as exc:
             logger.exception("check of %s crashed", article.url)
-            return self._record_failure(article, InternalError.of(exc))
+            return await asyncio.to_thread(self._record_failure, article, InternalError.of(exc))
 
     async def _check_article(self, article: TrackedArticle) -> CheckReport:
-        source = self._source(article.source)
+        source = self._cached_source(article.source)
+        if source is None:
+            source = await asyncio.to_thread(self._source, article.source)
         try:
             page = await self.fetcher.fetch(
                 article.url,
@@ -273,125 +333,87 @@ class Tracker:
                 proxy=source.proxy,
             )
         except FetchError as exc:
-            return self._record_failure(article, exc, events=await self._gone(article, exc))
-        restored = self._restored(article)
+            events = await self.lifecycle.gone(article, exc, source)
+            return await asyncio.to_thread(self._record_failure, article, exc, events=events)
+        step = await asyncio.to_thread(self._read, article, page, source.extract_rules)
+        if isinstance(step, _Arrival):
+            rules = source.extract_rules
+            found, moved = await self.lifecycle.arrived(
+                step.read.article, step.earlier, rules, source
+            )
+            read = replace(step.read, article=found, events=step.read.events + moved)
+            step = await asyncio.to_thread(self._compare, read, page)
+        if isinstance(step, CheckReport):
+            return step
+        read = step.read
+        page, extracted, note = await self._settle(
+            read.article.url, page, read.extracted, read.rules, source=source, fast=read.fast
+        )
+        return await asyncio.to_thread(
+            self._record_extracted, read, page, extracted, step.latest, step.baseline, note
+        )
+
+    def _read(
+        self, article: TrackedArticle, page: Page, rules: ExtractRules
+    ) -> CheckReport | _Arrival | _Unsettled:
+        """Everything after the fetch, off the event loop.
+
+        Returns the recorded report, an earlier address to read first, or a change to confirm
+        with another read.
+        """
+        restored = self.lifecycle.restored(article)
         if page.not_modified:
             return self._record_quiet(article, page, CheckOutcome.NOT_MODIFIED, events=restored)
-        rules = source.extract_rules
-        try:
-            extracted = await asyncio.to_thread(
-                extract_article, page.text, url=page.final_url, rules=rules
+        # A redirect may be a move, which only the full extractor's canonical URL confirms.
+        seen = None if page.redirects else self.fast.seen(article, page, rules)
+        if seen is not None and article.fast_checks < self.settings.fetch.verify_every:
+            # The located article text is as it was: no full extraction.
+            return self._record_quiet(
+                article, page, CheckOutcome.UNCHANGED, fast=_FAST_PATH, events=restored
             )
+        try:
+            extracted = extract_article(page.text, url=page.final_url, rules=rules)
         except ExtractError as exc:
             return self._record_failure(article, exc, page=page, events=restored)
         article = self._follow_canonical(article, extracted)
-        article, moved = self._moved(article, page, extracted)
-        if moved and self._elsewhere(article):
+        article, moved = self.lifecycle.moved(article, page, extracted)
+        if moved and self.lifecycle.elsewhere(article):
             # The story goes on under the other article; the store retires this one.
             return self._record_quiet(
                 replace(article, url=moved[0].url), page, CheckOutcome.UNCHANGED, events=moved
             )
+        fast = self.fast.learn(article, page, extracted, seen=seen)
+        read = _Read(article, extracted, rules, restored + moved, fast)
         if not moved and article.version_count == 0:
-            article, moved = await self._arrived(article, extracted, rules)
-        events = restored + moved
+            earlier = self.lifecycle.arrival_candidate(article, extracted)
+            if earlier is not None:
+                return _Arrival(read, earlier)
+        return self._compare(read, page)
+
+    def _compare(self, read: _Read, page: Page) -> CheckReport | _Unsettled:
+        """Compare the read with the newest version: record it, or ask for a confirming read."""
+        article, extracted = read.article, read.extracted
+        if article.content_hash is not None and article.content_hash == extracted.content_hash:
+            # The text of the newest version: nothing to read back from the store.
+            return self._record_quiet(
+                article,
+                page,
+                CheckOutcome.UNCHANGED,
+                text=extracted,
+                fast=read.fast,
+                events=read.events,
+            )
         latest = self.store.latest_version(article.id)
         baseline = (
-            None if latest is None else self._baseline(latest, extracted, rules, page.final_url)
+            None
+            if latest is None
+            else self._baseline(latest, extracted, read.rules, page.final_url)
         )
-        note = None
         if self.settings.fetch.confirm_changes and (
             baseline is None or not _same_text(baseline, extracted)
         ):
-            page, extracted, note = await self._settle(
-                article.url, page, extracted, rules, source=source
-            )
-        return self._record_extracted(
-            article, page, extracted, latest, baseline, note=note, events=events
-        )
-
-    async def _arrived(
-        self, article: TrackedArticle, extracted: Article, rules: ExtractRules
-    ) -> tuple[TrackedArticle, tuple[LifecycleEvent, ...]]:
-        """A new URL whose text an article of the same source has: did that one move here?
-
-        Discovery often lists a moved article's new address before the old one is checked
-        again. When the old address now redirects here permanently (or names this one as
-        canonical), this check becomes the old article's, with a moved event, so the history
-        stays one article; otherwise it is a new article like any other.
-        """
-        earlier = self.store.find_same_text(article.source, extracted, exclude=article.id)
-        if earlier is None:
-            return article, ()
-        try:
-            source = self._source(article.source)
-            page = await self.fetcher.fetch(earlier.url, render=source.render, proxy=source.proxy)
-            seen = await asyncio.to_thread(
-                extract_article, page.text, url=page.final_url, rules=rules
-            )
-        except (FetchError, ExtractError):
-            return article, ()
-        if announce.moved_to(earlier, page, seen) != article.url:
-            return article, ()
-        event = LifecycleEvent(
-            article_id=earlier.id,
-            kind=EventKind.MOVED,
-            at=self.clock.now(),
-            url=earlier.url,
-            new_url=article.url,
-            status=page.redirects[0] if page.moved_permanently else None,
-        )
-        return replace(earlier, url=article.url), (event,)
-
-    async def _gone(self, article: TrackedArticle, exc: FetchError) -> tuple[LifecycleEvent, ...]:
-        """A gone event when a published article answers 404/410/451 twice in a row."""
-        status = exc.status if isinstance(exc, HTTPStatusError) else None
-        if status not in _GONE_STATUSES or article.version_count == 0 or article.gone_at:
-            return ()
-        try:
-            await self.fetcher.fetch(article.url, proxy=self._source(article.source).proxy)
-        except HTTPStatusError as again:
-            if again.status in _GONE_STATUSES:
-                event = LifecycleEvent(
-                    article_id=article.id,
-                    kind=EventKind.GONE,
-                    at=self.clock.now(),
-                    url=article.url,
-                    status=status,
-                )
-                return (event,)
-        except FetchError:
-            pass
-        return ()  # the second read did not confirm it: an error like any other
-
-    def _restored(self, article: TrackedArticle) -> tuple[LifecycleEvent, ...]:
-        if article.gone_at is None:
-            return ()
-        now = self.clock.now()
-        return (
-            LifecycleEvent(article_id=article.id, kind=EventKind.RESTORED, at=now, url=article.url),
-        )
-
-    def _moved(
-        self, article: TrackedArticle, page: Page, extracted: Article
-    ) -> tuple[TrackedArticle, tuple[LifecycleEvent, ...]]:
-        """A moved event when the page now lives at another address on the same site."""
-        new_url = announce.moved_to(article, page, extracted)
-        if new_url is None:
-            return article, ()
-        event = LifecycleEvent(
-            article_id=article.id,
-            kind=EventKind.MOVED,
-            at=self.clock.now(),
-            url=article.url,
-            new_url=new_url,
-            status=page.redirects[0] if page.moved_permanently else None,
-        )
-        return replace(article, url=new_url), (event,)
-
-    def _elsewhere(self, article: TrackedArticle) -> bool:
-        """Whether another article with a history of its own already has this address."""
-        owner = self.store.find_article(article.url)
-        return owner is not None and owner.id != article.id and owner.version_count > 0
+            return _Unsettled(read, latest, baseline)
+        return self._record_extracted(read, page, extracted, latest, baseline, None)
 
     async def _reread(
         self, url: str, rules: ExtractRules, *, source: Source
@@ -406,15 +428,23 @@ class Tracker:
             return f"{describe_error(exc)} (on a confirming re-read; the first read was used)"
 
     async def _settle(
-        self, url: str, page: Page, extracted: Article, rules: ExtractRules, *, source: Source
+        self,
+        url: str,
+        page: Page,
+        extracted: Article,
+        rules: ExtractRules,
+        *,
+        source: Source,
+        fast: FastOutcome,
     ) -> tuple[Page, Article, str | None]:
         """Read a page that seems to have changed again, so per-request noise is not an edit.
 
         Two reads that agree are the page's text. When they differ, a third read tells an edit
         made between the reads (the last two agree) from text that changes on every request
-        (which is then left out: only paragraphs present in all three reads are kept).
+        (which is then left out: only paragraphs present in all three reads are kept). A second
+        read whose located text has the first read's fingerprint agrees without an extraction.
         """
-        second = await self._reread(url, rules, source=source)
+        second = await self._confirming_read(url, rules, source=source, fast=fast, first=extracted)
         if isinstance(second, str):
             return page, extracted, second
         if _same_text(second[1], extracted):
@@ -434,6 +464,25 @@ class Tracker:
             len(extracted.paragraphs) - len(steady),
         )
         return page, replace(extracted, paragraphs=tuple(steady)), None
+
+    async def _confirming_read(
+        self, url: str, rules: ExtractRules, *, source: Source, fast: FastOutcome, first: Article
+    ) -> tuple[Page, Article] | str:
+        """The second read: the fingerprint tells an unchanged page; else a full extraction."""
+        if fast.fast_hash is None:
+            return await self._reread(url, rules, source=source)
+        try:
+            page = await self.fetcher.fetch(url, render=source.render, proxy=source.proxy)
+        except FetchError as exc:
+            return f"{describe_error(exc)} (on a confirming re-read; the first read was used)"
+        if not page.redirects and await asyncio.to_thread(fast.same_text, page):
+            return page, first
+        try:
+            return page, await asyncio.to_thread(
+                extract_article, page.text, url=page.final_url, rules=rules
+            )
+        except ExtractError as exc:
+            return f"{describe_error(exc)} (on a confirming re-read; the first read was used)"
 
     def _follow_canonical(self, article: TrackedArticle, extracted: Article) -> TrackedArticle:
         """Adopt the page's rel=canonical URL when it names another address on the same site."""
@@ -473,21 +522,29 @@ class Tracker:
         except ExtractError:
             return latest
 
+    # ── recording (one store write each) ─────────────────────────────────────────────
+
     def _record_extracted(
         self,
-        article: TrackedArticle,
+        read: _Read,
         page: Page,
         extracted: Article,
         latest: Version | None,
         baseline: Version | Article | None,
-        *,
-        note: str | None = None,
-        events: tuple[LifecycleEvent, ...] = (),
+        note: str | None,
     ) -> CheckReport:
+        article, events, fast = read.article, read.events, read.fast
         kind, flags, outcome = decide_change(baseline, extracted)
         if outcome is CheckOutcome.UNCHANGED:
             return self._record_quiet(
-                article, page, outcome, note=note, events=events, latest=latest
+                article,
+                page,
+                outcome,
+                note=note,
+                text=extracted,
+                fast=fast,
+                events=events,
+                latest=latest,
             )
         now = self.clock.now()
         capture_id = f"urn:uuid:{uuid.uuid4()}"
@@ -497,7 +554,7 @@ class Tracker:
         except ArchiveError as exc:
             return self._record_failure(article, exc, page=page)
         visible = outcome is CheckOutcome.NEW_VERSION
-        plan = self._plan(article, now, outcome, changed=visible)
+        plan = self.scheduler.plan(article, now, outcome, changed=visible)
         notices = announce.lifecycle_notices(self.settings, article, events)
         if visible:
             told = announce.change_notice(
@@ -518,6 +575,9 @@ class Tracker:
             events=events,
             notices=notices,
             wayback_save=self.settings.archive.wayback_save,
+            fast_hash=fast.fast_hash,
+            locator=fast.locator,
+            locator_missed=fast.missed,
         )
         version = self.store.record_check(result)
         change = None
@@ -564,6 +624,29 @@ class Tracker:
             ref = self.archive.write_capture(item)
         return Provenance(file=ref.file, record_id=ref.record_id)
 
+    def _revisit(
+        self,
+        article: TrackedArticle,
+        page: Page,
+        outcome: CheckOutcome,
+        now: datetime,
+        latest: Version | None,
+    ) -> str | None:
+        """A WARC revisit record for a quiet check, when [archive] revisits is on."""
+        if self.archive is None or not self.settings.archive.revisits:
+            return None
+        if latest is None:  # settled without reading the version: read it for the record
+            latest = self.store.latest_version(article.id)
+        if latest is None:
+            return None
+        capture_id = f"urn:uuid:{uuid.uuid4()}"
+        try:
+            self._archive(article, page, now, capture_id, outcome, revisit_of=latest)
+        except ArchiveError as exc:  # a lost revisit record loses no version: log it
+            logger.warning("%s: revisit record not written: %s", article.url, exc)
+            return None
+        return capture_id
+
     def _record_quiet(
         self,
         article: TrackedArticle,
@@ -571,19 +654,17 @@ class Tracker:
         outcome: CheckOutcome,
         *,
         note: str | None = None,
-        events: tuple[LifecycleEvent, ...] = (),
+        text: Article | None = None,
+        fast: FastOutcome | None = None,
+        events: Events = (),
         latest: Version | None = None,
     ) -> CheckReport:
+        """A check that found nothing new; `text` is what it read (None: a 304 or fast path)."""
         now = self.clock.now()
-        capture_id = None
-        if self.archive is not None and self.settings.archive.revisits and latest is not None:
-            capture_id = f"urn:uuid:{uuid.uuid4()}"
-            try:
-                self._archive(article, page, now, capture_id, outcome, revisit_of=latest)
-            except ArchiveError as exc:  # a lost revisit record loses no version: log it
-                logger.warning("%s: revisit record not written: %s", article.url, exc)
-                capture_id = None
-        plan = self._plan(article, now, outcome)
+        fast = fast or FastOutcome()
+        read_unchanged = latest is not None or text is not None or fast.fast_path
+        capture_id = self._revisit(article, page, outcome, now, latest) if read_unchanged else None
+        plan = self.scheduler.plan(article, now, outcome)
         self.store.record_check(
             CheckResult(
                 check=self._check(article, page, outcome, note=note, at=now, capture_id=capture_id),
@@ -591,6 +672,12 @@ class Tracker:
                 retired=plan.retired,
                 events=events,
                 notices=announce.lifecycle_notices(self.settings, article, events),
+                text_hash=None if text is None else text.content_hash,
+                extractor=None if text is None else text.extractor,
+                fast_hash=fast.fast_hash,
+                fast_path=fast.fast_path,
+                locator=fast.locator,
+                locator_missed=fast.missed,
             )
         )
         return CheckReport(article=article, outcome=outcome)
@@ -601,17 +688,15 @@ class Tracker:
         exc: CopydeskError,
         *,
         page: Page | None = None,
-        events: tuple[LifecycleEvent, ...] = (),
+        events: Events = (),
     ) -> CheckReport:
         now = self.clock.now()
         status = exc.status if isinstance(exc, HTTPStatusError) else (page.status if page else None)
-        outcome = CheckOutcome.GONE if status in _GONE_STATUSES else CheckOutcome.ERROR
+        outcome = CheckOutcome.GONE if status in GONE_STATUSES else CheckOutcome.ERROR
         reason = describe_error(exc)
         wait = _retry_after(exc)
-        state = self._state(article, now, outcome)
-        if wait is not None:
-            state = replace(state, retry_at=now + wait)
-        plan = next_check(state, now, self.settings.schedule)
+        retry_at = None if wait is None else now + wait
+        plan = self.scheduler.plan(article, now, outcome, retry_at=retry_at)
         check = Check(
             article_id=article.id,
             checked_at=now,
@@ -666,57 +751,9 @@ class Tracker:
             elapsed=page.elapsed,
         )
 
-    def _plan(
-        self,
-        article: TrackedArticle,
-        now: datetime,
-        outcome: CheckOutcome,
-        *,
-        changed: bool = False,
-    ) -> CheckPlan:
-        """Teach the source's statistics what this quiet or changed check saw, then plan."""
-        self.learning.observe(article, now, changed=changed)
-        state = self._state(article, now, outcome, changed=changed)
-        stats = self.learning.stats(article.source)
-        return next_check(state, now, self.settings.schedule, source_stats=stats)
-
-    def _state(
-        self,
-        article: TrackedArticle,
-        now: datetime,
-        outcome: CheckOutcome,
-        *,
-        changed: bool = False,
-    ) -> ScheduleState:
-        failed = outcome in (CheckOutcome.ERROR, CheckOutcome.GONE)
-        first = article.version_count == 0  # the first version is not a change
-        return replace(
-            self.learning.state(article, now),
-            last_change_at=now if changed else article.last_change_at,
-            last_checked_at=now,
-            last_outcome=outcome,
-            consecutive_errors=article.consecutive_errors + 1 if failed else 0,
-            change_count=article.change_count + (1 if changed and not first else 0),
-        )
-
-    # ── budget ───────────────────────────────────────────────────────────────────────
-
-    def claim_due(self, now: datetime, *, limit: int, lease: timedelta) -> list[TrackedArticle]:
-        """Lease due checks; within a source's fetch budget the likeliest changes go first."""
-        if not self.learning.budgeted:
-            return self.store.claim_due_articles(now, limit=limit, lease=lease)
-        self.learning.preload()
-        return self.store.claim_due_articles(
-            now,
-            limit=limit,
-            lease=lease,
-            budget=self.learning.budget,
-            rank=lambda due: self.learning.rank(due, now),
-        )
-
     def flush_stats(self) -> None:
         """Add what this tracker learned to the shared statistics (at a stop, or periodically)."""
-        self.learning.flush()
+        self.scheduler.flush()
 
 
 def _retry_after(exc: CopydeskError) -> timedelta | None:
@@ -751,32 +788,10 @@ def _hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def compare_pages(
-    old_html: str | bytes, new_html: str | bytes, *, url: str | None = None
-) -> dict[str, object]:
-    """Whether and how the article changed between two saved pages (`copydesk compare`)."""
-    address = url or "http://unknown.invalid/"
-    old = extract_article(old_html, url=address)
-    new = extract_article(new_html, url=address)
-    verdict = classify(old, new)
-    rows = compare(old, new).paragraphs
-    # "changed" means a visible version would be recorded; trivial differences do not count.
-    return {
-        "changed": verdict.kind in (ChangeKind.MINOR, ChangeKind.SUBSTANTIVE),
-        "trivial": verdict.kind is ChangeKind.TRIVIAL,
-        "kind": str(verdict.kind),
-        "flags": list(verdict.flags),
-        "title_changed": old.title != new.title and verdict.kind is not ChangeKind.TRIVIAL,
-        "paragraphs_added": sum(1 for row in rows if row.op == "insert"),
-        "paragraphs_removed": sum(1 for row in rows if row.op == "delete"),
-        "paragraphs_changed": sum(1 for row in rows if row.op == "replace"),
-    }
-
-
 __all__ = [
     "CheckReport",
+    "InternalError",
     "Tracker",
-    "compare_pages",
     "decide_change",
     "describe_error",
     "same_text",
