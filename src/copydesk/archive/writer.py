@@ -353,14 +353,15 @@ def recover_open_files(directory: Path) -> list[str]:
 class WarcExporter:
     """Writes stored versions' raw captures as response records into one WARC file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, filename: str | None = None) -> None:
+        """Open `path`; `filename` is the name warcinfo gives (a file renamed once written)."""
         self.path = path
         try:
             self._stream: BinaryIO = open(path, "wb")  # noqa: SIM115  (closed in close())
         except OSError as exc:
             raise ArchiveError(f"cannot write {path}: {exc.strerror or exc}") from exc
         self._writer = _RecordWriter(self._stream, gzip=path.name.endswith(".gz"))
-        self._writer.warcinfo(path.name)
+        self._writer.warcinfo(filename or path.name)
 
     def write(self, capture: Capture, extra: dict[str, str]) -> str:
         """One response record dated at the capture time; returns its record id."""

@@ -20,6 +20,7 @@ from rich.progress import (
 
 from copydesk.cli.app import app, clock, settings_of
 from copydesk.cli.context import console, err_console, open_store, open_tracker
+from copydesk.cli.files import atomic_path
 from copydesk.cli.output import plain, sentence
 from copydesk.errors import UsageError
 from copydesk.evidence import Importer, ImportStats, WaybackBackfill, export_warc, verify
@@ -56,7 +57,10 @@ def run_warc_export(ctx: typer.Context, out: str, source: str | None, since: str
     with open_store(settings_of(ctx)) as store:
         if source is not None and store.get_source(source) is None:
             raise UsageError(f"unknown source: {source}")
-        written, missing = export_warc(store, Path(out), source=source, since=moment)
+        with atomic_path(out) as partial:  # the previous export stays until this one is whole
+            written, missing = export_warc(
+                store, partial, source=source, since=moment, filename=Path(out).name
+            )
     note = f"; {missing} versions had no kept capture" if missing else ""
     console.print(f"Wrote {written} response records to {out}{note}.", highlight=False)
 

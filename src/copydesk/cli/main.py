@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="copydesk", standalone_mode=False)
     except CopydeskError as exc:
-        _say(str(exc))
+        # One line: a database error carries SQLAlchemy's second line (a link to its docs).
+        _say(" ".join(str(exc).split("\n(Background on this error", 1)[0].split()))
         sys.exit(2 if isinstance(exc, ConfigError) else 1)
     except click_errors.UsageError as exc:
         _usage_error(exc)

