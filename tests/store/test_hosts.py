@@ -68,3 +68,16 @@ def test_concurrent_turns_never_share_a_start(db_url, store):
     ordered = sorted(starts)
     gaps = [b - a for a, b in itertools.pairwise(ordered)]
     assert min(gaps) > 0.15, gaps
+
+
+def test_a_send_waits_for_the_delay_after_the_fleets_last_send(db_url, store):
+    store.take_turn("a.test", delay=0.3, slots=2, hold=30)
+    assert store.confirm_send("a.test", delay=0.3).slot == 0  # the first send goes
+    with Store.open(db_url, migrate=False) as other:
+        late = other.confirm_send("a.test", delay=0.3)  # a worker whose turn came too soon
+        assert late.slot is None
+        assert 0 < late.wait <= 0.3
+        time.sleep(late.wait + 0.02)
+        assert other.confirm_send("a.test", delay=0.3).slot == 0
+        other.pause_host("a.test", 30)
+        assert (other.confirm_send("a.test", delay=0).paused or 0) > 29

@@ -48,6 +48,8 @@ class SharedTurns(Protocol):
 
     def host_paused(self, host: str) -> float | None: ...
 
+    def confirm_send(self, host: str, *, delay: float) -> HostTurn: ...
+
 
 @dataclass(slots=True)
 class Slot:
@@ -135,11 +137,28 @@ class Politeness:
         try:
             if turn.wait > 0:
                 await asyncio.sleep(turn.wait)
-                # Another worker may have met a 429 while this one waited for its start.
-                _raise_if_paused(host, await asyncio.to_thread(shared.host_paused, host))
+            await self._confirm_send(host)
             yield
         finally:
             await self._end_turn(host, turn.slot)
+
+    async def _confirm_send(self, host: str) -> None:
+        """Claim the send itself, `per_host_delay` after the fleet's last one.
+
+        A worker that woke late (or another that met a 429 while this one slept) is caught
+        here, right before the request goes out.
+        """
+        assert self._shared is not None
+        while True:
+            try:
+                send = await asyncio.to_thread(self._shared.confirm_send, host, delay=self._delay)
+            except CopydeskError as exc:  # the reservation stands; the store is away
+                logger.warning("could not confirm a send to %s: %s", host, exc)
+                return
+            _raise_if_paused(host, send.paused)
+            if send.slot is not None:
+                return
+            await asyncio.sleep(send.wait)
 
     async def _end_turn(self, host: str, slot: int) -> None:
         assert self._shared is not None

@@ -499,6 +499,11 @@ class Store:
         with self._db.write() as conn:
             hosts.pause_host(self._db, conn, host, seconds)
 
+    def confirm_send(self, host: str, *, delay: float) -> HostTurn:
+        """Claim the send itself: go (slot 0), or wait and ask again (see store.hosts)."""
+        with self._db.write() as conn:
+            return hosts.confirm_send(self._db, conn, host, delay=delay)
+
     def host_paused(self, host: str) -> float | None:
         """Seconds left of the host's Retry-After pause, or None when it may be asked."""
         with self._db.read() as conn:

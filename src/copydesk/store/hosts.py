@@ -117,3 +117,43 @@ def host_paused(db: Database, conn: Connection, host: str) -> float | None:
     if row is None or row.paused_until is None or row.paused_until <= row.now:
         return None
     return float((row.paused_until - row.now).total_seconds())
+
+
+def confirm_send(db: Database, conn: Connection, host: str, *, delay: float) -> HostTurn:
+    """Right before a request goes out: may it, `delay` after the fleet's last send?
+
+    Starts are reserved apart, but a worker that wakes late (a loaded machine) would send
+    close behind the next one. The send itself is therefore claimed too: `slot` 0 means go
+    (and `last_sent` is now), None means wait `wait` seconds and ask again, or `paused`.
+    """
+    gap = timedelta(seconds=delay)
+    kind = host_turns.c.last_sent.type
+    now: sa.ColumnElement[datetime]
+    if db.dialect == "postgresql":
+        now = sa.func.clock_timestamp()
+        since: sa.ColumnElement[datetime] = now - gap
+    else:  # SQLite stores times as text: no arithmetic in SQL
+        moment = datetime.now(UTC)
+        now, since = sa.literal(moment, type_=kind), sa.literal(moment - gap, type_=kind)
+    sent = host_turns.c.last_sent
+    paused = host_turns.c.paused_until
+    done = conn.execute(
+        sa.update(host_turns)
+        .where(
+            host_turns.c.host == host,
+            sa.or_(sent.is_(None), sent <= since),
+            sa.or_(paused.is_(None), paused <= now),
+        )
+        .values(last_sent=now)
+    )
+    if done.rowcount:
+        return HostTurn(slot=0)
+    row = conn.execute(
+        sa.select(sent, paused, now.label("now")).where(host_turns.c.host == host)
+    ).first()
+    if row is None:  # no turn was ever taken here (cannot happen after take_turn): go
+        return HostTurn(slot=0)
+    if row.paused_until is not None and row.paused_until > row.now:
+        return HostTurn(slot=None, paused=(row.paused_until - row.now).total_seconds())
+    wait = (row.last_sent + gap - row.now).total_seconds() if row.last_sent else 0.0
+    return HostTurn(slot=None, wait=min(max(wait, 0.001), _RETRY_SOON[1]))

@@ -225,6 +225,7 @@ host_turns = sa.Table(
     sa.Column("host", sa.Text, primary_key=True),
     sa.Column("next_at", UTCDateTime),  # no request may start before this
     sa.Column("paused_until", UTCDateTime),  # a 429's Retry-After, for the whole fleet
+    sa.Column("last_sent", UTCDateTime),  # the fleet's last request actually sent (0011)
 )
 
 host_slots = sa.Table(
