@@ -13,6 +13,11 @@ programs on the machine hits them alike, and the median of `--runs` is printed.
 3. With `--importtime`: the slowest imports of `copydesk --help` (`python -X importtime`).
 
     python benchmarks/startup.py [--runs 10] [--extract-runs 3] [--importtime]
+        [--baseline OTHER_VENV/bin/python]
+
+With --baseline, the same commands of another installation (an older checkout's venv) take
+turns with this one's in the same run, and the ratios are printed: the machine is shared and
+noisy, so only figures from one run compare.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import argparse
 import gzip
 import json
 import os
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -42,37 +48,44 @@ for line in sys.stdin:
 """
 
 
-def copydesk() -> str:
-    found = BIN / "copydesk"
+def copydesk(python: str | None = None) -> str:
+    found = (Path(python).parent if python else BIN) / "copydesk"
     return str(found) if found.exists() else shutil.which("copydesk") or "copydesk"
 
 
-def timed(cmd: list[str], *, stdin: Path | None = None, cwd: Path) -> float:
-    """Wall seconds of one whole process; a failure stops the benchmark."""
+def timed(cmd: list[str], *, stdin: Path | None = None, cwd: Path) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system) of one whole process; a failure stops."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(stdin or os.devnull, "rb") as feed:
         start = time.perf_counter()
         done = subprocess.run(
             cmd, stdin=feed, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd
         )
         spent = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         sys.exit(f"failed ({done.returncode}): {' '.join(cmd)}\n{done.stderr.decode()[-2000:]}")
-    return spent
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return spent, cpu
 
 
 def medians(commands: dict[str, list[str]], runs: int, *, cwd: Path, stdin: Path | None = None):
-    spent: dict[str, list[float]] = {name: [] for name in commands}
+    """Median (wall, CPU) seconds per command; the commands take turns, in alternating order."""
+    spent: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     names = list(commands)
     for run in range(runs):
         for name in names if run % 2 == 0 else names[::-1]:
             spent[name].append(timed(commands[name], stdin=stdin, cwd=cwd))
-    return {name: statistics.median(values) for name, values in spent.items()}
+    return {
+        name: (statistics.median(w for w, _ in values), statistics.median(c for _, c in values))
+        for name, values in spent.items()
+    }
 
 
-def demo_database(work: Path) -> tuple[str, str]:
+def demo_database(work: Path, python: str | None = None) -> tuple[str, str]:
     """A small database the demo fills: (its path, one tracked article URL)."""
-    db = work / "bench.db"
-    cmd = [copydesk(), "--db", str(db), "demo", "--for", "20s", "--articles", "4"]
+    db = work / f"bench-{'baseline' if python else 'this'}.db"
+    cmd = [copydesk(python), "--db", str(db), "demo", "--for", "20s", "--articles", "4"]
     cmd += ["--port", "0", "--no-keep-serving"]
     subprocess.run(cmd, check=True, cwd=work, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
     with sqlite3.connect(db) as conn:
@@ -119,44 +132,71 @@ def import_times(top: int, cwd: Path) -> None:
         print(f"  {us / 1e6:6.3f} s  {name}")
 
 
+def _commands(cd: str, db: str, url: str, label: str) -> dict[str, list[str]]:
+    return {
+        f"{label}copydesk --help": [cd, "--help"],
+        f"{label}copydesk sources": [cd, "--db", db, "sources"],
+        f"{label}copydesk history URL": [cd, "--db", db, "history", url],
+        f"{label}copydesk stats": [cd, "--db", db, "stats"],
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10, help="runs per command (median shown)")
     parser.add_argument("--extract-runs", type=int, default=3, help="0 skips the extract race")
     parser.add_argument("--importtime", action="store_true", help="list the slowest imports")
+    parser.add_argument("--baseline", help="python of another installation to compare with")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="copydesk-startup-") as tmp:
         work = Path(tmp)
         db, url = demo_database(work)
-        cd = copydesk()
-        commands = {
-            "python -c pass": [sys.executable, "-c", "pass"],
-            "copydesk --help": [cd, "--help"],
-            "copydesk sources": [cd, "--db", db, "sources"],
-            "copydesk history URL": [cd, "--db", db, "history", url],
-            "copydesk stats": [cd, "--db", db, "stats"],
-        }
-        print(f"startup: median wall seconds of {args.runs} runs, whole processes")
-        for name, seconds in medians(commands, args.runs, cwd=work).items():
-            print(f"  {name:<24} {seconds:6.3f} s")
+        commands = {"python -c pass": [sys.executable, "-c", "pass"]}
+        commands |= _commands(copydesk(), db, url, "")
+        if args.baseline:
+            old_db, old_url = demo_database(work, args.baseline)
+            commands |= _commands(copydesk(args.baseline), old_db, old_url, "baseline: ")
+        print(f"startup: medians of {args.runs} runs, whole processes (wall, and CPU user+sys)")
+        found = medians(commands, args.runs, cwd=work)
+        for name, (wall, cpu) in found.items():
+            ratio = ""
+            if args.baseline and not name.startswith(("baseline", "python")):
+                old_wall, old_cpu = found["baseline: " + name]
+                ratio = f"   baseline/this: wall {old_wall / wall:4.1f}x, CPU {old_cpu / cpu:4.1f}x"
+            print(f"  {name:<34} wall {wall:6.3f} s  CPU {cpu:6.3f} s{ratio}")
         pages = corpus_jsonl(work) if args.extract_runs else None
         if args.extract_runs and pages is None:
             print("\nextract: corpus not found (set COPYDESK_CORPUS); skipped")
         elif pages is not None:
-            count = sum(1 for _ in pages.open(encoding="utf-8"))
-            race = {
-                "copydesk extract --jsonl": [cd, "extract", "--jsonl"],
-                "plain trafilatura loop": [sys.executable, "-c", TRAFILATURA_LOOP],
-            }
-            result = medians(race, args.extract_runs, cwd=work, stdin=pages)
-            print(f"\nextract: {count} pages, median wall seconds of {args.extract_runs} runs")
-            for name, seconds in result.items():
-                print(f"  {name:<26} {seconds:6.2f} s  {count / seconds:6.1f} pages/s")
-            ratio = result["plain trafilatura loop"] / result["copydesk extract --jsonl"]
-            print(f"  copydesk speed relative to trafilatura: {ratio:.2f}x")
+            extract_race(pages, args, work)
         if args.importtime:
             import_times(12, work)
     return 0
+
+
+def extract_race(pages: Path, args: argparse.Namespace, work: Path) -> None:
+    count = sum(1 for _ in pages.open(encoding="utf-8"))
+    race = {
+        "copydesk extract --jsonl": [copydesk(), "extract", "--jsonl"],
+        "plain trafilatura loop": [sys.executable, "-c", TRAFILATURA_LOOP],
+    }
+    if args.baseline:
+        race["baseline: copydesk extract --jsonl"] = [copydesk(args.baseline), "extract", "--jsonl"]
+    result = medians(race, args.extract_runs, cwd=work, stdin=pages)
+    print(f"\nextract: {count} pages, medians of {args.extract_runs} runs (wall, CPU user+sys)")
+    for name, (wall, cpu) in result.items():
+        print(f"  {name:<36} wall {wall:6.2f} s  CPU {cpu:6.2f} s  {count / cpu:6.1f} pages/CPU s")
+    loop, ours = result["plain trafilatura loop"], result["copydesk extract --jsonl"]
+    print(
+        "  copydesk speed relative to trafilatura: "
+        f"wall {loop[0] / ours[0]:.2f}x, CPU {loop[1] / ours[1]:.2f}x"
+    )
+    if args.baseline:
+        old = result["baseline: copydesk extract --jsonl"]
+        print(
+            "  baseline speed relative to trafilatura: "
+            f"wall {loop[0] / old[0]:.2f}x, CPU {loop[1] / old[1]:.2f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -154,7 +154,7 @@ def test_add_and_remove_source(client, newsroom):
     assert newsroom.store.get_source("gazette.example") is None
     assert client.delete("/api/sources/gazette", headers=AUTH).json()["ok"] is True
     assert newsroom.store.get_source("gazette") is None
-    _is_error(client.delete("/api/sources/gazette", headers=AUTH), 400)
+    _is_error(client.delete("/api/sources/gazette", headers=AUTH), 404)  # gone: not found
 
 
 def test_html_admin_form_needs_csrf_and_token(client, newsroom):

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
-import signal
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -174,6 +172,9 @@ def with_db(settings: Settings, db: str) -> Settings:
 
 def install_stop_signals(worker: Worker) -> None:
     """SIGINT and SIGTERM ask the worker to finish cleanly."""
+    import asyncio
+    import signal
+
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):

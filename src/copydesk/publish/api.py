@@ -271,13 +271,19 @@ async def article_action(request: Request) -> JSONResponse:
     body = await _json_body(request)
     if "name" in request.path_params:
         action, target = "remove-source", str(request.path_params["name"])
+        tracked = await run_in_threadpool(site.store.list_sources)
+        if all(source.name != target for source in tracked):
+            raise HTTPException(404, f"no source named {target[:100]}")
     else:
         # Only article actions here: /api/articles/123/remove-source must not remove the
         # source *named* "123" (sources are removed with DELETE /api/sources/{name}).
         action = str(request.path_params["action"])
         if action not in admin.ARTICLE_ACTIONS:
             raise HTTPException(404, f"unknown article action: {action[:40]}")
-        target = str(int_param(request, "id"))
+        article_id = int_param(request, "id")
+        if await run_in_threadpool(site.store.get_article, article_id) is None:
+            raise HTTPException(404, f"no article {article_id}")
+        target = str(article_id)
     reason = body.get("reason", "")
     if not isinstance(reason, str):
         raise UsageError("'reason' must be a string")

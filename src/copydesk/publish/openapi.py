@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from copydesk.publish.params import CURSOR_PATTERN, KINDS, MAX_ID, MAX_INT_QUERY, MAX_QUERY
+
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _OK = {"$ref": "#/components/schemas/Ok"}
 _ERRORS = {
@@ -56,29 +58,79 @@ def _conflict(operation: dict[str, Any]) -> dict[str, Any]:
     return operation
 
 
-def _write(method: str, summary: str, params: list[dict[str, Any]], body: bool) -> dict[str, Any]:
+def _write(
+    method: str, summary: str, params: list[dict[str, Any]], body: dict[str, Any] | None
+) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "summary": summary,
         "parameters": params,
         "security": [{"admin": []}],
         "responses": _responses(400, 401, 403, 404),
     }
-    if body:
+    if body is not None:
         operation["requestBody"] = {
-            "required": False,
-            "content": {"application/json": {"schema": {"type": "object"}}},
+            "required": bool(body.get("required")),
+            "content": {"application/json": {"schema": body}},
         }
     return {method: operation}
 
 
-_ID = _param("id", "path", "integer")
-_PAGING = [_param("source", "query"), _param("kind", "query"), _param("before", "query")]
+_EMPTY_BODY: dict[str, Any] = {"type": "object"}
+_REASON = {
+    "type": "object",
+    "required": ["reason"],
+    "properties": {
+        "reason": {"type": "string", "minLength": 1, "maxLength": 1000, "pattern": r"\S"}
+    },
+}
+# A source name (records.SOURCE_NAME_RULE): 1-100 characters, none of / \ or controls, no
+# spaces around it. The endpoint URL pattern is a plain http(s) address; others get a 400.
+_NAME = r"^[A-Za-z0-9_.-](?:[A-Za-z0-9 _.-]{0,98}[A-Za-z0-9_-])?$"
+_URL = r"^https?://[a-z][a-z0-9-]{0,30}(\.[a-z][a-z0-9-]{0,30})+/[a-z0-9/-]{0,60}$"
+_NEW_SOURCE = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {
+        "name": {"type": "string", "pattern": _NAME, "not": {"enum": [".", ".."]}},
+        "endpoints": {
+            "type": "array",
+            "maxItems": 20,
+            "items": {
+                "type": "object",
+                "required": ["url"],
+                "properties": {
+                    "url": {"type": "string", "pattern": _URL},
+                    "kind": {"enum": ["feed", "sitemap", "frontpage"]},
+                },
+            },
+        },
+    },
+}
+
+
+def _query(name: str, schema: dict[str, Any], *, required: bool = False) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": required, "schema": schema}
+
+
+# The parameters' schemas come from the rules in publish/params.py that validate them.
+_TEXT = {"type": "string", "maxLength": MAX_QUERY}
+_ID = {
+    **_param("id", "path", "integer"),
+    "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+}
+_SOURCE = _query("source", _TEXT)
+_PAGING = [
+    _SOURCE,
+    _query("kind", {"type": "string", "enum": list(KINDS)}),
+    _query("before", {"type": "string", "pattern": CURSOR_PATTERN}),
+]
+_DATE = {"type": "string", "format": "date"}
 _SEARCH = [
-    _param("q", "query", required=True),
-    _param("source", "query"),
-    _param("since", "query"),
-    _param("until", "query"),
-    _param("before", "query", "integer"),
+    _query("q", {**_TEXT, "pattern": r"\S"}, required=True),
+    _SOURCE,
+    _query("since", _DATE),
+    _query("until", _DATE),
+    _query("before", {"type": "integer", "minimum": 0, "maximum": MAX_INT_QUERY}),
 ]
 
 
@@ -96,11 +148,11 @@ def openapi_document() -> dict[str, Any]:
             ),
             "/api/sources": {
                 **_get("Sources with figures", []),
-                **_conflict(_write("post", "Add a source", [], body=True)),
+                **_conflict(_write("post", "Add a source", [], body=_NEW_SOURCE)),
             },
             "/api/sources/{name}": {
                 **_get("One source", [_param("name", "path")], 404),
-                **_write("delete", "Remove a source", [_param("name", "path")], body=False),
+                **_write("delete", "Remove a source", [_param("name", "path")], body=None),
             },
             "/api/articles/{id}": _get(
                 "An article's change log: versions, lifecycle events and every address it had",
@@ -116,14 +168,15 @@ def openapi_document() -> dict[str, Any]:
                 404,
                 410,
             ),
-            "/api/articles/{id}/{action}": _write(
-                "post",
-                "Pause, hide (with a reason) or unhide an article",
-                [
-                    _ID,
-                    {**_param("action", "path"), "schema": {"enum": ["pause", "hide", "unhide"]}},
-                ],
-                body=True,
+            # One route serves the three actions; each is described with its own body.
+            "/api/articles/{id}/pause": _write(
+                "post", "Stop checking an article", [_ID], body=_EMPTY_BODY
+            ),
+            "/api/articles/{id}/hide": _write(
+                "post", "Hide an article for legal reasons (410 on its text)", [_ID], body=_REASON
+            ),
+            "/api/articles/{id}/unhide": _write(
+                "post", "Show a hidden article again", [_ID], body=_EMPTY_BODY
             ),
             "/api/search": _get("Full-text search over all versions", _SEARCH, 400),
         },

@@ -22,6 +22,11 @@ def ascii_digits(raw: str, *, max_digits: int = 18) -> bool:
     return 0 < len(raw) <= max_digits and raw.isascii() and raw.isdigit()
 
 
+# Every cursor this pattern matches is accepted (encode_cursor writes them so); OpenAPI says so.
+CURSOR_PATTERN = r"^[0-9]{1,17}\.[0-9]{1,18}$"
+MAX_INT_QUERY = 999_999_999_999  # int_query takes up to 12 digits
+
+
 def encode_cursor(cursor: ChangeCursor | None) -> str | None:
     """`<microseconds since epoch>.<version id>`: opaque to readers, stable in URLs."""
     if cursor is None:
