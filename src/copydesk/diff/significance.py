@@ -2,6 +2,8 @@
 
 The tracker stores a visible version for minor and substantive changes, a hidden one for trivial
 changes and nothing for identical ones, so the word keys in `tokens` decide what is noise.
+Trivial means whitespace, punctuation, case and encoding only: a changed letter inside a word
+("lehtal" -> "lethal") is at least minor, so a hidden version never hides one.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ FLAGS = (
     "stealth",
 )
 
+_BY = re.compile(r"^\W*by\b", re.IGNORECASE)  # "By Sam Reed" and "Sam Reed" name the same
 SHORT_EDIT = 3  # words: an edit this small that drops a figure changes the figure
 _NOTICE = re.compile(
     r"^\W*(corrections?|clarifications?|update[sd]?|editor'?s'? note|amendment|retraction)\b"
@@ -111,9 +114,31 @@ def classify(
         _keys(a.title) == _keys(b.title)
         and _keys(a.byline) == _keys(b.byline)
         and _keys(a.body) == _keys(b.body)
+        and _same_letters(old, new)
     ):
         return Classification(kind=ChangeKind.TRIVIAL)
     return _judge(a, b, thresholds)
+
+
+def _letters(text: str) -> str:
+    """The letters and digits of a text in order, lower-cased (not case-folded: "ß" stays)."""
+    return "".join(ch for ch in clean_text(text).lower() if ch.isalnum())
+
+
+def _same_letters(old: Comparable, new: Comparable) -> bool:
+    """Whether every field keeps its letters: a trivial change never touches one.
+
+    Word keys fold case the Unicode way ("Straße" and "STRASSE" share a key); a hidden
+    version must still never hide a changed letter, so the letters are compared as well.
+    """
+    return all(
+        _letters(a) == _letters(b)
+        for a, b in (
+            (old.title, new.title),
+            (_BY.sub("", old.byline or ""), _BY.sub("", new.byline or "")),
+            ("\n".join(old.paragraphs), "\n".join(new.paragraphs)),
+        )
+    )
 
 
 def _side(item: Comparable) -> _Side:
