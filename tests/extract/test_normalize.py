@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from copydesk.extract import normalize_text, split_paragraphs
+from copydesk.extract.normalize import _CONTROL, _INVISIBLE
 
 
 @pytest.mark.parametrize(
@@ -39,3 +45,21 @@ def test_split_paragraphs_drops_blank_and_normalises() -> None:
 
 def test_split_paragraphs_empty() -> None:
     assert split_paragraphs(" \n \n\u200b") == ()
+
+
+def _reference(text: str) -> str:
+    """The definition the fast path keeps: NFC, no invisibles, one space for any run of
+    control or Unicode whitespace characters, stripped."""
+    text = _CONTROL.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", text)))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text()
+    | st.text(
+        alphabet=" \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u1680\u2003\u2028\u202f\u3000\u200b\xadaé\x00\x7f"
+    )
+)
+def test_normalize_text_matches_its_definition(text: str) -> None:
+    assert normalize_text(text) == _reference(text)

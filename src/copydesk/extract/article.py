@@ -5,14 +5,16 @@ from __future__ import annotations
 import trafilatura
 
 from copydesk.errors import ExtractError
+from copydesk.extract.blocks import separate_loose_runs
 from copydesk.extract.body import body_paragraphs
 from copydesk.extract.decode import parse_html, strip_code
+from copydesk.extract.embeds import keep_embeds
 from copydesk.extract.metadata import page_metadata
 from copydesk.extract.rules import apply_drop, apply_keep, rules_fingerprint
 from copydesk.records import Article, ExtractRules
 
 # Bump whenever extraction output can change: the tracker re-extracts stored HTML on a new id.
-_COPYDESK_REVISION = 7
+_COPYDESK_REVISION = 8
 EXTRACTOR_ID = f"trafilatura {trafilatura.__version__}+copydesk {_COPYDESK_REVISION}"
 _NO_RULES = ExtractRules()
 
@@ -44,8 +46,11 @@ def _extract(data: str | bytes, *, url: str, rules: ExtractRules) -> Article:
     strip_code(tree)
     apply_drop(tree, rules)
     kept = apply_keep(tree, rules)
+    root = kept if kept is not None else tree
+    keep_embeds(root)
+    separate_loose_runs(root)
     paragraphs = body_paragraphs(
-        kept if kept is not None else tree,
+        root,
         url=url,
         title=meta.title,
         canonical=meta.canonical_url,

@@ -19,6 +19,9 @@ _CONTAINERS = frozenset({"list", "table", "div", "quote"})
 _ROWS = frozenset({"item", "row"})
 # Blocks that make a table cell a page column rather than one value.
 _BLOCK_TAGS = frozenset({"p", "head", "list", "table", "quote", "div"})
+# Output elements that are lines of their own inside a block that holds them (a paragraph in a
+# quote, a list in an item); their text and whatever follows them start new paragraphs.
+_LINE_TAGS = frozenset({"p", "list", "table", "quote", "div", "item", "row", "code"})
 # How many leading paragraphs may repeat the headline (kicker, label, then the headline).
 _TITLE_WINDOW = 3
 _MIN_HEADLINE_WORDS = 3
@@ -44,7 +47,11 @@ def _run_trafilatura(tree: HtmlElement, *, url: str) -> Any:
 
 
 def _block_text(element: etree._Element) -> str:
-    """Text of one output block; trafilatura's <lb/> line breaks become paragraph breaks."""
+    """Text of one output block; line breaks and nested blocks become paragraph breaks.
+
+    A paragraph nested in a quote or a list item, and the text after it, are lines of their
+    own, as the page shows them: joined, a promo line after a paragraph would be glued to it.
+    """
     parts: list[str] = []
     if element.text:
         parts.append(element.text)
@@ -53,6 +60,8 @@ def _block_text(element: etree._Element) -> str:
             parts.append("\n")
         elif child.tag == "cell":
             parts.append(" " + _block_text(child) + " ")
+        elif child.tag in _LINE_TAGS:
+            parts.append("\n" + _block_text(child) + "\n")
         else:
             parts.append(_block_text(child))
         if child.tail:

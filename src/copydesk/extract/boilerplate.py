@@ -83,10 +83,15 @@ _TIMESTAMP_WORD = re.compile(
 )
 _TIMESTAMP_SPLIT = re.compile(r"[\s,.:;/|\-–—()+]+|(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", _FLAGS)
 _MAX_TIMESTAMP_WORDS = 12
+# Twelve date words and their separators fit in far fewer characters: longer lines are prose,
+# and splitting every prose paragraph into words was most of this filter's cost.
+_MAX_TIMESTAMP_CHARS = 200
 
 
 def is_timestamp(line: str) -> bool:
     """Whether a line holds nothing but a date or time (with labels like "Published")."""
+    if len(line) > _MAX_TIMESTAMP_CHARS:
+        return False
     words = [w for w in _TIMESTAMP_SPLIT.split(line) if w]
     if not words or len(words) > _MAX_TIMESTAMP_WORDS:
         return False

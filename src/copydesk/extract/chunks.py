@@ -14,7 +14,7 @@ from lxml.html import HtmlElement
 from copydesk.extract.actions import action_lines, chrome_labels, content_area
 from copydesk.extract.locate import is_end_marker, is_furniture
 from copydesk.extract.normalize import normalize_text
-from copydesk.extract.related import PageAddress, is_related_link
+from copydesk.extract.related import PageAddress, is_related_link, related_tail
 
 # Elements read as one paragraph each inside a recovered chunk.
 _BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "pre", "dd"})
@@ -107,11 +107,19 @@ def _chunk_paragraphs(chunk: etree._Element, page: PageAddress | None) -> list[s
         return []
     if sum(_link_chars(node) for node in blocks) > _MAX_LINK_SHARE * total:
         return []
-    return [
-        text
-        for node, text in zip(blocks, texts, strict=True)
-        if text and (page is None or not is_related_link(node, text, page=page))
-    ]
+    if page is None:
+        return [text for text in texts if text]
+    kept = []
+    for node, text in zip(blocks, texts, strict=True):
+        if not text or is_related_link(node, text, page=page):
+            continue
+        links = list(node.iter("a"))
+        cut = related_tail(links[-1], text, page=page) if links else None
+        if cut is not None:
+            text = text[:cut].rstrip()
+        if text:
+            kept.append(text)
+    return kept
 
 
 def add_chunks(

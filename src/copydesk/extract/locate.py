@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.html import HtmlElement
 
-from copydesk.extract.related import PageAddress, is_related_link
+from copydesk.extract.related import PageAddress, is_related_link, related_tail
 
 _SPACE = re.compile(r"\s+")
 # Characters of a paragraph used to find it; long enough to be unique on a page.
 _KEY_CHARS = 60
+# Punctuation that may close a paragraph after its last link ("… story)." / "… story »").
+_CLOSING = "()[]{}<>«»‹›\"'“”‘’*•·|:;,.–—-→"
 
 
 @dataclass(frozen=True)
@@ -38,35 +40,39 @@ class _Page:
 
 
 def _pieces(tree: HtmlElement) -> _Page:
-    """Whitespace-free page text with, per text piece, its owner element and link status."""
+    """Whitespace-free page text with, per text piece, its owner element and link status.
+
+    One `iterwalk` pass in document order: an element's text is read when it opens, its tail
+    (owned by its parent) when it closes; open links are counted on the way.
+    """
     parts: list[str] = []
     starts: list[int] = []
     owners: list[etree._Element] = []
     linked: list[bool] = []
-    offset = 0
-
-    def add(text: str | None, owner: etree._Element, in_link: bool) -> None:
-        nonlocal offset
-        if not text:
-            return
-        squeezed = _SPACE.sub("", text)
-        if squeezed:
-            parts.append(squeezed)
-            starts.append(offset)
-            owners.append(owner)
-            linked.append(in_link)
-            offset += len(squeezed)
-
-    def walk(element: etree._Element, in_link: bool) -> None:
-        here = in_link or element.tag == "a"
-        add(element.text, element, here)
-        for child in element:
-            if isinstance(child.tag, str):
-                walk(child, here)
-            add(child.tail, element, here)
-
+    offset = links = 0
     body = tree.find("body")
-    walk(body if body is not None else tree, False)  # <title> would shadow the <h1>
+    root = body if body is not None else tree  # <title> would shadow the <h1>
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            if element.tag == "a":
+                links += 1
+            text, owner = element.text, element
+            if text and not isinstance(element.tag, str):
+                continue  # a comment's text is not page text
+        else:
+            if element.tag == "a":
+                links -= 1
+            if element is root:
+                continue
+            text, owner = element.tail, element.getparent()
+        if text and owner is not None:
+            squeezed = "".join(text.split())  # the same characters as _SPACE, faster
+            if squeezed:
+                parts.append(squeezed)
+                starts.append(offset)
+                owners.append(owner)
+                linked.append(links > 0)
+                offset += len(squeezed)
     return _Page("".join(parts), starts, owners, linked)
 
 
@@ -85,24 +91,60 @@ def _link_share(page: _Page, start: int, length: int) -> float:
     return linked / length if length else 0.0
 
 
-def locate(tree: HtmlElement, paragraphs: tuple[str, ...]) -> list[Located | None]:
-    """For each paragraph, its source element and link share (None when not found)."""
-    page = _pieces(tree)
+def _end_link(page: _Page, position: int, squeezed: str) -> etree._Element | None:
+    """The link whose text ends the paragraph starting at `position`, if one does."""
+    tail = squeezed.rstrip(_CLOSING)[-_KEY_CHARS:]
+    end = page.text.find(tail, position) if tail else -1
+    if end < 0:
+        return None
+    piece = bisect.bisect_right(page.starts, end + len(tail) - 1) - 1
+    if not page.linked[piece]:
+        return None
+    owner: etree._Element | None = page.owners[piece]
+    while owner is not None and owner.tag != "a":
+        owner = owner.getparent()
+    return owner
+
+
+def locate_lines(
+    tree: HtmlElement, paragraphs: tuple[str, ...], *, page: PageAddress | None = None
+) -> tuple[tuple[str, ...], list[Located | None]]:
+    """The paragraphs with their source element and link share (None when not found).
+
+    With the page's address, a related-story line glued to the end of a paragraph is cut off
+    it, and a paragraph that is nothing else goes (`related.related_tail`).
+    """
+    source = _pieces(tree)
+    lines: list[str] = []
     found: list[Located | None] = []
     cursor = 0
     for paragraph in paragraphs:
         squeezed = _SPACE.sub("", paragraph)
         key = squeezed[:_KEY_CHARS]
-        position = page.text.find(key, cursor) if key else -1
+        position = source.text.find(key, cursor) if key else -1
         if position < 0:
-            position = page.text.find(key) if key else -1
+            position = source.text.find(key) if key else -1
         if position < 0:
+            lines.append(paragraph)
             found.append(None)
             continue
         cursor = position + len(key)
-        owner = page.owners[bisect.bisect_right(page.starts, position) - 1]
-        found.append(Located(owner, _link_share(page, position, len(squeezed))))
-    return found
+        link = _end_link(source, position, squeezed) if page is not None else None
+        cut = None if link is None or page is None else related_tail(link, paragraph, page=page)
+        if cut is not None:
+            paragraph = paragraph[:cut].rstrip()
+            if not paragraph:
+                continue
+            squeezed = _SPACE.sub("", paragraph)
+        owner = source.owners[bisect.bisect_right(source.starts, position) - 1]
+        lines.append(paragraph)
+        found.append(Located(owner, _link_share(source, position, len(squeezed))))
+    return tuple(lines), found
+
+
+def locate(tree: HtmlElement, paragraphs: tuple[str, ...]) -> list[Located | None]:
+    """For each paragraph, its source element and link share (None when not found)."""
+    return locate_lines(tree, paragraphs)[1]
 
 
 # Class or id words of containers that hold pointers to other pages, not this article.
@@ -269,9 +311,10 @@ def filter_off_core(
     section label ("Top stories") that follows the article. Also returns the core (None when
     no container holds most prose), so that a split article's other parts can be found.
     When the page's address is known, a line that is one headline link to another story of
-    the site goes too, wherever it sits (`related.is_related_link`).
+    the site goes too, wherever it sits (`related.is_related_link`), and so does such a line
+    glued to the end of a paragraph (`related.related_tail`).
     """
-    paragraphs, located = _drop_related(paragraphs, locate(tree, paragraphs), page)
+    paragraphs, located = _drop_related(*locate_lines(tree, paragraphs, page=page), page)
     chains = [_chain(spot.element) if spot else None for spot in located]
     layout = _layout(paragraphs, chains)
     if layout is None:

@@ -8,6 +8,10 @@ article (a long slug or a numeric id, at about the page's own depth), and the li
 headline (four words or more). A link inside a sentence, to another site, to a file or an
 anchor, or to a short path ("/plan", "/apps") stays, as does every link when the page's
 address is unknown (no URL and no canonical link). No site, class or phrase list is involved.
+
+The same line glued to the end of a paragraph ("…said the chief executive.Read more: Other
+story") is cut off it (`related_tail`): in the page it is its own line, or a short label and
+the link closing a paragraph after a full stop.
 """
 
 from __future__ import annotations
@@ -37,6 +41,15 @@ _SLUG_WORDS = 3
 _ID = re.compile(r"\d{5,}")
 # The link's path may be this many segments deeper or shallower than the page's own.
 _DEPTH_SLACK = 1
+# A label before a related link: one to three words and a separator ("Read more:", "ALSO |").
+_LABEL = re.compile(
+    r"(?:^|(?<=[.!?…\"”’)\]]))\s*((?:[^\W\d_][\w'’]*\s+){0,2}[^\W\d_][\w'’]*\s*[:|»›>–—]+)\s*$"
+)
+# A notice that links to a story is editorial content, never a promo line.
+_NOTICE_LABEL = re.compile(r"correct|clarif|updat|editor|amend|retract", re.IGNORECASE)
+# What ends a sentence: a glued line may only be cut after one.
+_SENTENCE_END = frozenset('.!?…"”’)]')
+_SPACE = re.compile(r"\s+")
 # Second-level labels under which a registered domain takes three labels (bbc.co.uk).
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or", "go"})
 
@@ -156,3 +169,56 @@ def is_related_link(element: etree._Element, text: str, *, page: PageAddress) ->
     if len(links) != 1 or _bare(links[0].text_content()) != bare:
         return False
     return page.points_elsewhere((links[0].get("href") or "").strip())
+
+
+def _label(head: str) -> str | None:
+    """The label ending `head` ("" for none), or None when `head` is prose without one."""
+    if not head:
+        return ""
+    match = _LABEL.search(head)
+    if match is None or _NOTICE_LABEL.search(match.group(1)):
+        return None
+    return match.group(1)
+
+
+def _tail_start(text: str, tail: str) -> int | None:
+    """Index in `text` where it ends with `tail`, whitespace and closing punctuation aside."""
+    want = _SPACE.sub("", tail)
+    body = text.rstrip(_WRAPPING)
+    if not want or not _SPACE.sub("", body).endswith(want):
+        return None
+    index, left = len(body), len(want)
+    while left:
+        index -= 1
+        if not body[index].isspace():
+            left -= 1
+    return index
+
+
+def related_tail(link: etree._Element, text: str, *, page: PageAddress) -> int | None:
+    """Where a related-story line glued to the end of the paragraph `text` starts, or None.
+
+    `link` is the link the paragraph ends in. It qualifies when its text is a headline (four
+    words or more) to another article-shaped page of the site, and in the page it ends a line
+    of its own, alone or after a short label, or closes a paragraph after a full stop and a
+    label. In `text` the line must follow the start or a full stop. 0 means the whole
+    paragraph is such a line.
+    """
+    anchor = _bare(link.text_content())
+    if len(anchor.split()) < _MIN_WORDS:
+        return None
+    line = _bare(_line(link).text_content())
+    if not line.endswith(anchor):
+        return None  # words follow the link in its line: it is inside a sentence
+    label = _label(line[: len(line) - len(anchor)].rstrip())
+    if label is None:
+        return None
+    start = _tail_start(text, f"{label} {anchor}" if label else anchor)
+    if start is None:
+        return None
+    before = text[:start].rstrip()
+    if before and before[-1] not in _SENTENCE_END:
+        return None
+    if not page.points_elsewhere((link.get("href") or "").strip()):
+        return None
+    return start
