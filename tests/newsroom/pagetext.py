@@ -14,6 +14,7 @@ BODY = (
     "//div[@itemprop='articleBody']/p",
     "//section[@class='story-body']/div[@data-component='text-block']/p",
     "//div[@class='story-body__inner']/p",
+    "//blockquote[@class='twitter-tweet']/p",  # a paragraph quoted as an embedded post
 )
 BYLINE = "//span[@class='author'] | //span[@class='author-name'] | //span[@class='byline__name']"
 INLINE_BOILERPLATE = ("Related:", "READ MORE:")
@@ -31,8 +32,7 @@ def page_text(html: str) -> PageText:
     doc = lxml.html.fromstring(html)
     paragraphs = tuple(
         p.text_content()
-        for xpath in BODY
-        for p in doc.xpath(xpath)
+        for p in doc.xpath(" | ".join(BODY))  # one union: document order
         if not p.text_content().startswith(INLINE_BOILERPLATE)
     )
     byline = doc.xpath(BYLINE)[0].text_content().removeprefix("By ")

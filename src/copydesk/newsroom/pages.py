@@ -179,13 +179,28 @@ def _inline_link(label: str, others: Sequence[LiveArticle], noise: Noise) -> str
 
 
 Wrap = Callable[[str, str], str]  # (part kind, inner HTML) -> the template's markup
+EMBED_EVERY = 3  # one article in three quotes one of its paragraphs as an embedded post
+_EMBEDDED = 2  # which paragraph
+
+
+def embedded_post(text: str, noise: Noise) -> str:
+    """A paragraph quoted as a social post: its text is the article's, its chrome is noise."""
+    status = f"https://twitter.com/dailyledger/status/{noise.count(10**17, 10**18)}"
+    return (
+        '<div class="social-embed"><blockquote class="twitter-tweet"><p lang="en">'
+        f'{_text(text)}</p><div class="tweet-meta"><a href="{status}">{noise.count(1, 59)}m</a>'
+        f" · <span>{noise.count(10, 9000):,} Likes</span> <button>Follow</button></div>"
+        "</blockquote></div>"
+    )
 
 
 def _body(article: LiveArticle, others: Sequence[LiveArticle], noise: Noise, wrap: Wrap) -> str:
     """True paragraphs with a figure, an ad and 'Related:'/'READ MORE:' lines slipped between.
 
     With no `others` (the plain profile) there are no inline links, so nothing in the article
-    text changes between requests.
+    text changes between requests. In one article in `EMBED_EVERY`, one paragraph is shown as
+    an embedded post whose like count, time and Follow button come from `noise` (so they change
+    on every request unless the profile is steady).
     """
     last = len(article.paragraphs) - 1
     inserts: dict[int, list[str]] = {}  # markup to place before paragraph N (never the first)
@@ -200,10 +215,14 @@ def _body(article: LiveArticle, others: Sequence[LiveArticle], noise: Noise, wra
         if line is not None:
             place(noise.count(low, high), wrap(label, line))
     place(noise.count(3, 5), noise.ad())
+    embed = _EMBEDDED if article.key % EMBED_EVERY == 0 and last > _EMBEDDED else None
     parts = []
     for index, paragraph in enumerate(article.paragraphs):
         parts.extend(inserts.get(index, []))
-        parts.append(wrap("text", _text(paragraph)))
+        if index == embed:
+            parts.append(embedded_post(paragraph, noise))
+        else:
+            parts.append(wrap("text", _text(paragraph)))
     return "\n".join(parts)
 
 
