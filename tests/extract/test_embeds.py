@@ -253,3 +253,17 @@ def test_chrome_lines(text: str) -> None:
 )
 def test_post_text_is_not_chrome(text: str) -> None:
     assert not is_chrome(text)
+
+
+def test_a_typo_fixed_in_an_embed_beside_touch_ups_is_minor(tmp_path: Path) -> None:
+    """Issue 12's third miss in page form: the fixed word sat in a dropped embed, the rest of
+    the page changed only trivially, and the whole edit was hidden as trivial."""
+    post = "The new strain is {} for shellfish, so the beds stay closed until the autumn."
+    old = _page(_tweet(post.format("lehtal"), "1,204", "May 13, 2024"))
+    new = _page(_tweet(post.format("lethal"), "1,204", "May 13, 2024"))
+    old = old.replace("closing the main pier", "closing  the ‘main’ pier")
+    new = new.replace("closing the main pier", "closing the 'main' pier")
+    verdict = _compare(old, new, tmp_path)
+    assert verdict["kind"] == "minor"
+    assert verdict["changed"] is True
+    assert verdict["trivial"] is False
