@@ -7,6 +7,7 @@ Trivial is whitespace, punctuation, case and encoding only. Swapping two letters
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,7 +90,11 @@ def test_a_typo_fix_with_trivial_touch_ups_around_it_is_still_minor() -> None:
 
 # --- the property: any letter change inside a word is visible ----------------------------------
 
-_LETTERS = st.characters(categories=("Ll", "Lu"), max_codepoint=0x24F)
+# Letters that are their own compatibility form: "Ŀ" is "L·" written as one character, so
+# moving it is moving a middle dot (encoding and punctuation), not changing a letter.
+_LETTERS = st.characters(categories=("Ll", "Lu"), max_codepoint=0x24F).filter(
+    lambda c: unicodedata.normalize("NFKC", c) == c
+)
 _WORD = st.text(_LETTERS, min_size=2, max_size=12)
 
 
