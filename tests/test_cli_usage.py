@@ -204,7 +204,8 @@ def test_help_imports_no_command_module():
     heavy, modules = out.stdout.strip().splitlines()[-2:]
     assert heavy == "[]"
     assert "tracking" not in modules
-    assert "texts" not in modules
+    assert "versions" not in modules
+    assert "pages" not in modules
 
 
 # ── point 4: pipes and scripts ───────────────────────────────────────────────────────────────

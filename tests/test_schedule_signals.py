@@ -27,7 +27,7 @@ from copydesk.records import (
 )
 from copydesk.schedule import listed as schedule_listed
 from copydesk.schedule import next_check, retirement_due_at, state_of
-from copydesk.scheduling import Scheduler
+from copydesk.scheduler import Scheduler
 from copydesk.settings import FetchSettings, ScheduleSettings, Settings, settings_from_mapping
 from copydesk.store import Store
 from copydesk.worker import Worker

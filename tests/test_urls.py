@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from copydesk.errors import CopydeskError
 from copydesk.urls import InvalidURL, canonical_url, host_of, same_site
 
 SITE = "https://www.northbridgeherald.com"
@@ -97,7 +98,8 @@ def test_invalid_base_raises_invalid_url():
         canonical_url("story", base="http://[::1")
 
 
-def test_invalid_url_is_a_value_error():
+def test_invalid_url_is_a_copydesk_error_and_a_value_error():
+    assert issubclass(InvalidURL, CopydeskError)
     assert issubclass(InvalidURL, ValueError)
 
 

@@ -3,6 +3,7 @@
 CopydeskError
 ├── ConfigError            bad settings, durations, source definitions
 ├── UsageError             a user asked for something that cannot be done (unknown source, …)
+├── InvalidURL             not an absolute http(s) URL (also a ValueError; raised by urls)
 ├── DiscoverError          a feed, sitemap or front page could not be parsed
 ├── FetchError             anything that stops a fetch from producing a page
 │   ├── BlockedURLError    refused before connecting (SSRF guard, bad scheme)
@@ -16,7 +17,6 @@ CopydeskError
 │   └── RenderError        the browser could not start, load or finish a page (render = true)
 ├── ExtractError           a page had no article text to extract
 ├── StoreError             the database refused or failed
-├── DiffError              two versions could not be compared
 ├── NotifyError            a notification or diff card could not be made
 └── ArchiveError           a WARC/ARC file could not be read or written
 """
@@ -36,6 +36,10 @@ class ConfigError(CopydeskError):
 
 class UsageError(CopydeskError):
     """The user asked for something that cannot be done, such as an unknown source."""
+
+
+class InvalidURL(CopydeskError, ValueError):
+    """Not an absolute http(s) URL; a ValueError too, as bad input to urls.canonical_url."""
 
 
 class DiscoverError(CopydeskError):
@@ -118,10 +122,6 @@ class ExtractError(CopydeskError):
 
 class StoreError(CopydeskError):
     """The database refused or failed an operation."""
-
-
-class DiffError(CopydeskError):
-    """Two versions could not be compared."""
 
 
 class NotifyError(CopydeskError):

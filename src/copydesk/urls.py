@@ -7,6 +7,10 @@ import posixpath
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
+from copydesk.errors import InvalidURL
+
+__all__ = ["InvalidURL", "canonical_url", "host_of", "same_site"]
+
 _TRACKING_PARAMS = frozenset(
     {
         "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
@@ -20,10 +24,6 @@ _TRACKING_PREFIXES = ("utm_", "at_", "ns_", "pk_", "mtm_", "hsa_", "vero_", "oly
 _HOST_ALIASES = ("amp.", "mobile.", "m.")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _UNRESERVED_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
-
-
-class InvalidURL(ValueError):
-    """Not an absolute http(s) URL."""
 
 
 def _is_tracking(name: str) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from copydesk.diff import Span, classify, compare, render_terminal, word_ops
-from copydesk.diff.engine import diff_opcodes
+from copydesk.diff.opcodes import diff_opcodes
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from copydesk.errors import BodyTooLargeError
-from copydesk.fetch.decoding import PIECE_BYTES, DecodingError, decoder_for
+from copydesk.fetch.content_encoding import PIECE_BYTES, DecodingError, decoder_for
 from tests.fetch.conftest import RawStream, quick_settings
 
 MB = 1024 * 1024

@@ -1,7 +1,7 @@
 """Leases under per-source hourly budgets: checks of the last hour and leased ones count.
 
 The store's lease takes ids in the caller's order and re-checks the budget under its lock;
-ranking is the scheduler's (tests/scheduling/test_scheduler.py).
+ranking is the scheduler's (tests/scheduler/test_scheduler.py).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from copydesk.clock import FixedClock
 from copydesk.errors import ConfigError
 from copydesk.publish.wording import check_sentence
 from copydesk.records import CheckOutcome
-from copydesk.scheduling import Scheduler
+from copydesk.scheduler import Scheduler
 from copydesk.settings import ScheduleSettings, settings_from_mapping
 from copydesk.store import source_counts
 

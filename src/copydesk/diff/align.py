@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Literal
 
-from copydesk.diff.engine import common_ends, matching_blocks
+from copydesk.diff.opcodes import common_ends, matching_blocks
 
 Bag = frozenset[str]
 LinkKind = Literal["equal", "edit", "move", "insert", "delete"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from copydesk.diff.align import align_blocks
-from copydesk.diff.engine import Opcode, diff_opcodes
+from copydesk.diff.opcodes import Opcode, diff_opcodes
 from copydesk.diff.protocol import Comparable
 from copydesk.diff.tokens import Word, clean_text, is_number, paragraph_words, text_words
 

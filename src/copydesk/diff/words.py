@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Literal, NamedTuple
 
-from copydesk.diff.engine import common_ends, diff_opcodes
+from copydesk.diff.opcodes import common_ends, diff_opcodes
 
 SpanOp = Literal["equal", "insert", "delete"]
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)

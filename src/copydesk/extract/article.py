@@ -7,9 +7,9 @@ import trafilatura
 from copydesk.errors import ExtractError
 from copydesk.extract.blocks import separate_loose_runs
 from copydesk.extract.body import body_paragraphs
-from copydesk.extract.decode import parse_html, strip_code
 from copydesk.extract.embeds import keep_embeds
 from copydesk.extract.metadata import page_metadata
+from copydesk.extract.parse import parse_html, strip_code
 from copydesk.extract.rules import apply_drop, apply_keep, rules_fingerprint
 from copydesk.records import Article, ExtractRules
 

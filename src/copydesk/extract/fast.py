@@ -35,7 +35,7 @@ _BLOCKS = frozenset(
         "ul",
     }
 )  # fmt: skip
-# Never text: the full extractor drops these before it reads anything (extract.decode).
+# Never text: the full extractor drops these before it reads anything (extract.parse).
 _NEVER = frozenset({"script", "style", "template", "svg", "noscript", "iframe", "object"})
 # og:url, with <link rel=canonical>: a new canonical address is a move the check must see.
 _META_NAMES = frozenset(name.lower() for name in (*TITLE_META, *AUTHOR_META, "og:url"))

@@ -29,7 +29,7 @@ from copydesk.errors import (
     RobotsDisallowedError,
     TooManyRedirectsError,
 )
-from copydesk.fetch.decoding import ACCEPT_ENCODING, DecodingError, decoder_for
+from copydesk.fetch.content_encoding import ACCEPT_ENCODING, DecodingError, decoder_for
 from copydesk.fetch.guard import Resolver, check_url_allowed, host_key, system_resolver
 from copydesk.fetch.pinning import PinnedBackend, pinned_transport
 from copydesk.fetch.politeness import Politeness, SharedTurns

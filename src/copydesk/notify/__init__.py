@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from copydesk.notify.cards import HEIGHT, WIDTH, alt_text, render_card
 from copydesk.notify.message import Message, render
-from copydesk.notify.sender import MESSAGE_ID_HEADER, SendResult, send, valid_url
+from copydesk.notify.sender import MESSAGE_ID_HEADER, SendResult, send
 
 __all__ = [
     "HEIGHT",
@@ -16,5 +16,4 @@ __all__ = [
     "render",
     "render_card",
     "send",
-    "valid_url",
 ]

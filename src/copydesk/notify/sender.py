@@ -28,11 +28,6 @@ class SendResult:
     detail: str  # "sent", or why not
 
 
-def valid_url(url: str) -> bool:
-    """Whether Apprise knows how to send to `url`."""
-    return apprise.Apprise.instantiate(url, suppress_exceptions=True) is not None
-
-
 def _with_id(url: str, message_id: str, timeout: float) -> str:
     """The URL with the message id as a header (and JSON field) and the timeouts set."""
     scheme = url.partition("://")[0].lower()

@@ -54,7 +54,7 @@ from copydesk.records import (
     TrackedArticle,
     Version,
 )
-from copydesk.scheduling import Scheduler
+from copydesk.scheduler import Scheduler
 from copydesk.settings import Settings
 from copydesk.store import Store
 from copydesk.urls import InvalidURL, canonical_url, same_site

@@ -212,7 +212,7 @@ class Store:
         with self._db.read() as conn:
             return reads.find_article(conn, url)
 
-    # ---- the check queue (copydesk.scheduling ranks between the read and the lease) ----
+    # ---- the check queue (copydesk.scheduler ranks between the read and the lease) ----
 
     def due_ids(self, now: datetime, *, limit: int) -> list[int]:
         """Ids of due active articles, oldest due first."""

@@ -1,6 +1,6 @@
 """The check queue: plain reads of what is due, and a lease that re-checks everything under lock.
 
-The scheduler (copydesk.scheduling) reads candidates, ranks them in Python, then asks `lease`
+The scheduler (copydesk.scheduler) reads candidates, ranks them in Python, then asks `lease`
 for them in its order. Nothing here ranks or calls back: `lease` only takes what is still due
 and unclaimed (PostgreSQL: FOR UPDATE SKIP LOCKED, so workers never wait on one another) and,
 for sources with an hourly fetch budget, no more than the budget has left once the checks of

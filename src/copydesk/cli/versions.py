@@ -1,7 +1,7 @@
-"""Commands that read and compare texts: history, diff, extract, compare, export.
+"""Commands over the recorded versions: history, diff and export.
 
-Each command imports what it uses when it runs (see cli/commands.py): `extract` never loads
-the database layer, `history` never loads the extractor.
+Each command imports what it uses when it runs (see cli/commands.py): `history` never loads
+the extractor.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import contextlib
 import json
 import sys
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
@@ -19,10 +18,10 @@ from copydesk.cli.app import app, canonical_or_error, settings_of
 from copydesk.cli.context import open_store
 from copydesk.cli.files import atomic_path
 from copydesk.cli.output import WORD_DIFF_MODES, plain, print_json, sentence, table, word_diff
-from copydesk.errors import CopydeskError, UsageError
+from copydesk.errors import UsageError
 
 if TYPE_CHECKING:
-    from copydesk.records import Article, TrackedArticle, Version
+    from copydesk.records import TrackedArticle, Version
     from copydesk.store import Store
 
 _JSON = typer.Option("--json", help="Print JSON.")
@@ -170,104 +169,6 @@ def diff(
         mode,
         plain(article.url, style="bold") + plain(head),
         render_terminal(compare(old, new)),
-    )
-
-
-def _read_input(path: str) -> bytes:
-    """The page's bytes: extraction decodes them as the fetcher would (copydesk.charset)."""
-    if path == "-":
-        return sys.stdin.buffer.read()
-    file = Path(path)
-    if not file.is_file():
-        raise UsageError(f"no such file: {path}")
-    return file.read_bytes()
-
-
-def article_json(article: Article, url: str | None = None) -> dict[str, Any]:
-    return {
-        "url": url,
-        "title": article.title,
-        "byline": article.byline,
-        "published_at": article.published_at,
-        "paragraphs": list(article.paragraphs),
-        "text": article.text,
-    }
-
-
-def _extract_stream(lines: TextIO, out: TextIO) -> None:
-    """`{"url","html"}` lines in, extracted lines out, in the same order; bad lines get an error."""
-    from copydesk.extract import extract_article
-
-    for number, text in enumerate(lines, start=1):
-        if not text.strip():
-            continue
-        try:
-            item = json.loads(text)
-            url, html = str(item.get("url") or ""), str(item["html"])
-            row = article_json(extract_article(html, url=url or "http://unknown.invalid/"), url)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            row = {"url": None, "error": f"line {number}: bad input ({exc})"}
-        except CopydeskError as exc:  # one bad page never stops the stream
-            row = {"url": item.get("url"), "error": str(exc)}
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        out.flush()
-
-
-@app.command()
-def extract(
-    path: Annotated[
-        str, typer.Argument(metavar="FILE", help="HTML file, or - for standard input.")
-    ] = "-",
-    url: Annotated[str, typer.Option("--url", metavar="URL", help="The page's address.")] = "",
-    as_json: Annotated[bool, _JSON] = False,
-    jsonl: Annotated[bool, typer.Option("--jsonl", help='Read {"url","html"} lines.')] = False,
-) -> None:
-    """Extracted headline, byline, date and text of one page (or of a JSONL stream)."""
-    from copydesk.extract import extract_article
-
-    if jsonl:
-        _extract_stream(sys.stdin, sys.stdout)
-        return
-    article = extract_article(_read_input(path), url=url or "http://unknown.invalid/")
-    if as_json:
-        print_json(article_json(article, url or None))
-        return
-    console = _console()
-    console.print(plain(article.title, style="bold"))
-    console.print(
-        sentence("By: ", article.byline or "-", "    Published: ", article.published_at or "-")
-    )
-    console.print()
-    for paragraph in article.paragraphs:
-        console.print(plain(paragraph))
-        console.print()
-
-
-@app.command("compare")
-def compare_command(
-    old: Annotated[str, typer.Argument(metavar="OLD", help="Old page (HTML file).")],
-    new: Annotated[str, typer.Argument(metavar="NEW", help="New page (HTML file).")],
-    url: Annotated[str, typer.Option("--url", metavar="URL", help="The page's address.")] = "",
-    as_json: Annotated[bool, _JSON] = False,
-) -> None:
-    """Whether and how the article changed between two saved pages."""
-    from copydesk.pipeline import compare_pages
-
-    result = compare_pages(_read_input(old), _read_input(new), url=url or None)
-    if as_json:
-        print_json(result)
-        return
-    console = _console()
-    if not result["changed"]:
-        console.print("No change in the article.")
-        return
-    console.print(
-        plain(
-            f"Changed ({result['kind']}): title "
-            f"{'changed' if result['title_changed'] else 'same'}, "
-            f"{result['paragraphs_added']} paragraphs added, {result['paragraphs_removed']} "
-            f"removed, {result['paragraphs_changed']} changed."
-        )
     )
 
 

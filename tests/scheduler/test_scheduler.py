@@ -12,7 +12,7 @@ from copydesk.clock import FixedClock
 from copydesk.publish.wording import check_sentence
 from copydesk.records import ArticleStatus, Candidate, CheckOutcome, Source, TrackedArticle
 from copydesk.schedule import check_text, next_check, state_of
-from copydesk.scheduling import Scheduler
+from copydesk.scheduler import Scheduler
 from copydesk.settings import ScheduleSettings, Settings, settings_from_mapping
 from copydesk.store import Store
 from tests.store.factories import article as stored_article

@@ -19,7 +19,7 @@ from copydesk.clock import Clock
 from copydesk.errors import CopydeskError
 from copydesk.records import CheckOutcome, Endpoint, TrackedArticle
 from copydesk.schedule import CheckPlan, error_backoff, next_check, rank_due, state_of
-from copydesk.scheduling.learning import SourceLearning
+from copydesk.scheduler.learning import SourceLearning
 from copydesk.settings import Settings
 from copydesk.store import Store
 
