@@ -16,6 +16,7 @@ import io
 import logging
 import os
 import socket
+import threading
 import uuid
 import zlib
 from collections.abc import Iterator
@@ -205,7 +206,8 @@ class WarcArchive:
     """The tracker's WARC capture folder: rotating, locked, fsynced files named by time and host.
 
     One per process; each process writes its own files, so workers sharing a folder never
-    interleave records.
+    interleave records. Within a process the tracker records checks from several threads, so
+    each group of records (and a rotation) is written under one lock.
     """
 
     def __init__(self, directory: Path, *, max_bytes: int, host: str | None = None) -> None:
@@ -216,6 +218,7 @@ class WarcArchive:
         self._file: BinaryIO | None = None
         self._writer: _RecordWriter | None = None
         self._name = ""
+        self._lock = threading.RLock()
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -231,7 +234,7 @@ class WarcArchive:
         page = item.page
         capture = _capture_of(page, item.captured_at)
         extra = {"Copydesk-Article-URL": item.article_url, "Copydesk-Source": item.source}
-        with self._open() as writer:
+        with self._open() as (writer, name):
             record_id = writer.response(capture, extra, reason=page.reason)
             if page.request_headers:
                 writer.request(
@@ -244,33 +247,35 @@ class WarcArchive:
                 "copydesk-outcome": item.outcome,
             }
             writer.metadata(page.final_url, fields, at=item.captured_at, to=record_id)
-        return WarcRef(self._name, record_id)
+        return WarcRef(name, record_id)
 
     def write_revisit(
         self, item: CaptureRecord, *, refers_to: WarcRef | None, refers_at: datetime
     ) -> WarcRef:
         """A revisit record (identical-payload-digest profile) for an unchanged capture."""
         capture = _capture_of(item.page, item.captured_at)
-        with self._open() as writer:
+        with self._open() as (writer, name):
             record_id = writer.revisit(capture, refers_to=refers_to, refers_at=refers_at)
             fields = {"copydesk-check": item.check_id, "copydesk-outcome": item.outcome}
             writer.metadata(item.page.final_url, fields, at=item.captured_at, to=record_id)
-        return WarcRef(self._name, record_id)
+        return WarcRef(name, record_id)
 
     @contextlib.contextmanager
-    def _open(self) -> Iterator[_RecordWriter]:
-        try:
-            if self._file is not None and self._file.tell() >= self.max_bytes:
-                self.close()
-            if self._writer is None:
-                self._start()
-            assert self._writer is not None
-            assert self._file is not None
-            yield self._writer
-            self._file.flush()
-            os.fsync(self._file.fileno())
-        except OSError as exc:
-            raise ArchiveError(f"cannot write WARC file {self._name}: {exc}") from exc
+    def _open(self) -> Iterator[tuple[_RecordWriter, str]]:
+        """The current file's writer and name, held for one group of records."""
+        with self._lock:
+            try:
+                if self._file is not None and self._file.tell() >= self.max_bytes:
+                    self.close()
+                if self._writer is None:
+                    self._start()
+                assert self._writer is not None
+                assert self._file is not None
+                yield self._writer, self._name
+                self._file.flush()
+                os.fsync(self._file.fileno())
+            except OSError as exc:
+                raise ArchiveError(f"cannot write WARC file {self._name}: {exc}") from exc
 
     def _start(self) -> None:
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
@@ -285,6 +290,10 @@ class WarcArchive:
 
     def close(self) -> None:
         """Close the current file and give it its final name."""
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
         if self._file is None:
             return
         stream, name = self._file, self._name
