@@ -1,9 +1,9 @@
 """The long-running tracker loop: ask the scheduler what is due, run the pipeline, stop cleanly.
 
 One loop serves both `copydesk run` (SQLite, one process) and `copydesk worker` (many processes
-on PostgreSQL): due articles are claimed with a lease, so a crashed or parallel worker never
-loses or double-checks an article. The scheduler's store calls run in a thread, so a busy
-database never stalls the fetches in flight.
+on PostgreSQL): due articles and endpoint polls are claimed with a lease, so a crashed or
+parallel worker never loses or doubles a check or a poll. The scheduler's store calls run in a
+thread, so a busy database never stalls the fetches in flight.
 """
 
 from __future__ import annotations
@@ -197,8 +197,7 @@ class Worker:
         now = self.clock.now()
         scheduler = self.tracker.scheduler
         scheduler.upkeep(now)
-        endpoints = [e for e in scheduler.due_polls(now, limit=room) if e.id not in skip]
-        endpoints = endpoints[:room]
+        endpoints = scheduler.claim_polls(now, limit=room, lease=self.lease, skip=skip)
         articles = scheduler.claim(now, limit=room - len(endpoints), lease=self.lease)
         return endpoints, articles
 
@@ -234,6 +233,9 @@ class Worker:
             new = await self.tracker.poll_endpoint(endpoint)
             self.stats.polls += 1
             self.stats.new_articles += len(new)
+        except asyncio.CancelledError:
+            self._give_back(endpoint.id)
+            raise
         except Exception:  # the daemon outlives any one endpoint; the traceback goes to the log
             self.stats.crashes += 1
             logger.exception("poll of %s crashed and could not be recorded", endpoint.url)
@@ -241,6 +243,14 @@ class Worker:
             self._cooling[endpoint.id] = self.clock.monotonic() + backoff
         finally:
             self._busy_endpoints.discard(endpoint.id)
+
+    def _give_back(self, endpoint_id: int) -> None:
+        # A poll cut by the stop recorded nothing: its lease is given back, so the next run
+        # (or another worker) polls the endpoint at once rather than when the lease runs out.
+        try:
+            self.store.release_endpoint(endpoint_id, self.clock.now())
+        except CopydeskError as exc:
+            logger.warning("could not give back the poll of endpoint %d: %s", endpoint_id, exc)
 
     async def _check(self, article: TrackedArticle) -> None:
         try:

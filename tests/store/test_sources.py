@@ -13,6 +13,7 @@ from copydesk.records import (
     ExtractRules,
     Source,
 )
+from copydesk.store import Store
 
 
 def test_add_source_returns_it_with_id_and_lists_by_name(store, now):
@@ -127,3 +128,50 @@ def test_stats_per_source(store, source, now):
         "errors": 0,
         "last_check_at": None,
     }
+
+
+def test_due_endpoints_are_leased_so_no_two_workers_poll_one(store, db_url, source, now):
+    feeds = [
+        store.add_endpoint(
+            Endpoint(url=f"https://d.test/{n}.xml", kind="feed", source="daily"), now=now
+        )
+        for n in range(3)
+    ]
+    lease = timedelta(minutes=2)
+    with Store.open(db_url) as other:  # a second worker on the same database
+        first = store.claim_due_endpoints(now, limit=2, lease=lease)
+        second = other.claim_due_endpoints(now, limit=5, lease=lease)
+        assert [e.url for e in first] == [feeds[0].url, feeds[1].url]
+        assert [e.url for e in second] == [feeds[2].url]
+        assert (
+            other.claim_due_endpoints(now + lease - timedelta(seconds=1), limit=5, lease=lease)
+            == []
+        )
+        # A poll recorded gives the endpoint its real next time; one never recorded (a dead
+        # worker) is due again when its lease runs out.
+        store.record_poll(first[0].id, polled_at=now, next_poll_at=now + timedelta(minutes=10))
+        again = other.claim_due_endpoints(now + lease, limit=5, lease=lease)
+        assert sorted(e.url for e in again) == sorted([feeds[1].url, feeds[2].url])
+
+
+def test_a_poll_given_back_is_due_at_once(store, source, now):
+    feed = store.add_endpoint(
+        Endpoint(url="https://d.test/rss", kind="feed", source="daily"), now=now
+    )
+    [leased] = store.claim_due_endpoints(now, limit=5, lease=timedelta(minutes=5), skip=())
+    assert store.claim_due_endpoints(now, limit=5, lease=timedelta(minutes=5)) == []
+    store.release_endpoint(leased.id, now)
+    assert [e.id for e in store.claim_due_endpoints(now, limit=5, lease=timedelta(minutes=5))] == [
+        feed.id
+    ]
+    assert store.claim_due_endpoints(now, limit=5, lease=timedelta(minutes=5), skip=()) == []
+
+
+def test_skipped_endpoints_are_not_leased(store, source, now):
+    feed = store.add_endpoint(
+        Endpoint(url="https://d.test/rss", kind="feed", source="daily"), now=now
+    )
+    assert store.claim_due_endpoints(now, limit=5, lease=timedelta(minutes=5), skip={feed.id}) == []
+    assert [e.id for e in store.claim_due_endpoints(now, limit=5, lease=timedelta(minutes=5))] == [
+        feed.id
+    ]

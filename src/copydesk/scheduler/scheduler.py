@@ -11,7 +11,7 @@ function the web's "next check" sentence uses, and the source statistics SourceL
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -44,9 +44,14 @@ class Scheduler:
 
     # ── what is due ──────────────────────────────────────────────────────────────────────
 
-    def due_polls(self, now: datetime, *, limit: int) -> list[Endpoint]:
-        """Feeds, sitemaps and front pages due for a poll, oldest due first."""
-        return self._store.due_endpoints(now, limit=limit)
+    def claim_polls(
+        self, now: datetime, *, limit: int, lease: timedelta, skip: Collection[int] = ()
+    ) -> list[Endpoint]:
+        """Lease feeds, sitemaps and front pages due for a poll, oldest due first.
+
+        Leased like article checks, so two workers never poll one endpoint at once.
+        """
+        return self._store.claim_due_endpoints(now, limit=limit, lease=lease, skip=skip)
 
     def claim(self, now: datetime, *, limit: int, lease: timedelta) -> list[TrackedArticle]:
         """Lease up to `limit` due checks; within a source's fetch budget, likeliest first."""

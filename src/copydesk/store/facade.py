@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 
@@ -127,6 +127,36 @@ class Store:
     def due_endpoints(self, now: datetime, *, limit: int = 100) -> list[Endpoint]:
         with self._db.read() as conn:
             return reads.due_endpoints(conn, now, limit)
+
+    def claim_due_endpoints(
+        self,
+        now: datetime,
+        *,
+        limit: int,
+        lease: timedelta,
+        skip: Collection[int] = (),
+    ) -> list[Endpoint]:
+        """Lease up to `limit` endpoints due for a poll, oldest due first, leaving out `skip`.
+
+        A leased endpoint is not due for any worker until `now + lease` unless its poll is
+        recorded first, so two workers never poll one endpoint at once.
+        """
+        if limit <= 0:
+            return []
+        with self._db.read() as conn:  # most looks find nothing due: no write transaction
+            due = reads.due_endpoints(conn, now, limit + len(skip))
+        due = [e for e in due if e.id not in skip][:limit]
+        if not due:
+            return []
+        with self._db.write() as conn:
+            ids = [e.id for e in due if e.id is not None]
+            chosen = set(queue.lease_endpoints(self._db, conn, ids, now=now, until=now + lease))
+        return [e for e in due if e.id in chosen]
+
+    def release_endpoint(self, endpoint_id: int, now: datetime) -> None:
+        """Give back a poll's lease unrecorded (the run stopped): the endpoint is due now."""
+        with self._db.write() as conn:
+            writes.release_endpoint(conn, endpoint_id, now)
 
     def record_poll(
         self,

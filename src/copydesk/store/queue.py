@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from copydesk.records import ArticleStatus, TrackedArticle
 from copydesk.store import reads
 from copydesk.store.database import Database
-from copydesk.store.schema import articles, checks, sources
+from copydesk.store.schema import articles, checks, endpoints, sources
 
 HOUR = timedelta(hours=1)
 _ACTIVE = ArticleStatus.ACTIVE.value
@@ -183,5 +183,32 @@ def lease(
             sa.update(articles)
             .where(articles.c.id.in_(chosen))
             .values(next_check_at=until, lease_until=until)
+        )
+    return chosen
+
+
+def lease_endpoints(
+    db: Database, conn: Connection, ids: Sequence[int], *, now: datetime, until: datetime
+) -> list[int]:
+    """Lease those of `ids` still due for a poll (in the order given) until `until`.
+
+    No other worker polls them before then. The lease is the poll's own due time moved to
+    `until` (the recorded poll sets the real next one), so a worker that dies mid-poll leaves
+    the endpoint due again when its lease runs out.
+    """
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    query = sa.select(endpoints.c.id).where(
+        endpoints.c.id.in_(wanted), endpoints.c.next_poll_at <= now
+    )
+    if db.dialect == "postgresql":
+        # An endpoint another worker is leasing right now is skipped, not waited for.
+        query = query.with_for_update(skip_locked=True)
+    found = {int(i) for i in conn.execute(query).scalars()}
+    chosen = [i for i in wanted if i in found]
+    if chosen:
+        conn.execute(
+            sa.update(endpoints).where(endpoints.c.id.in_(chosen)).values(next_poll_at=until)
         )
     return chosen

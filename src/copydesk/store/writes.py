@@ -125,6 +125,15 @@ def record_poll(
         raise UsageError(f"unknown endpoint: {endpoint_id}")
 
 
+def release_endpoint(conn: Connection, endpoint_id: int, now: datetime) -> None:
+    """Make a leased endpoint due at `now` (its poll was cut short and recorded nothing)."""
+    conn.execute(
+        sa.update(endpoints)
+        .where(endpoints.c.id == endpoint_id, endpoints.c.next_poll_at > now)
+        .values(next_poll_at=now)
+    )
+
+
 def _validators(etag: str | None, last_modified: str | None) -> dict[str, str]:
     found = {"etag": etag, "last_modified": last_modified}
     return {key: value for key, value in found.items() if value is not None}
