@@ -26,16 +26,16 @@ import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from webdata import SOURCES, START, WORDS, Plan, fill
+from webdata import SOURCES, START, WORDS, Plan, fill, repeat
 
 from copydesk.clock import FixedClock
 from copydesk.publish import create_app
 from copydesk.settings import Settings
-from copydesk.store import Store, sync_search_index
+from copydesk.store import Store, search_index_behind, sync_search_index
 
 with warnings.catch_warnings():  # starlette warns at import that it prefers httpx2
     warnings.simplefilter("ignore")
@@ -223,6 +223,23 @@ def extent(store: Store, url: str) -> tuple[int, int, int, int]:
     )
 
 
+def span(url: str) -> int:
+    """Days from START to the last version: what cursors and dates are drawn from."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            last = conn.execute(
+                sa.text("SELECT captured_at FROM versions ORDER BY id DESC LIMIT 1")
+            ).scalar()
+    finally:
+        engine.dispose()
+    if last is None:
+        return 0
+    if isinstance(last, str):  # SQLite keeps UTC text
+        last = datetime.fromisoformat(last).replace(tzinfo=UTC)
+    return max(1, (last - START).days)
+
+
 def database(args: argparse.Namespace) -> tuple[str, Path | None]:
     """The database URL, and a temporary folder to delete afterwards (if one was made)."""
     if args.backend == "postgresql":
@@ -255,7 +272,7 @@ def size(url: str) -> str:
                     "WHERE n.nspname = current_schema() AND c.relkind = 'r'"
                 )
             ).scalar()
-            return f"{(total or 0) / 1e9:.2f} GB"
+            return f"{float(total or 0) / 1e9:.2f} GB"
     finally:
         engine.dispose()
 
@@ -266,23 +283,15 @@ def prepare(url: str, args: argparse.Namespace) -> None:
         articles, top, _, _ = extent(store, url)
         if args.reuse and top:
             print(f"reusing {articles:,} articles, {top:,} versions")
-            return
-        if top:
+            if not args.copies:
+                return
+        elif top:
             raise SystemExit("the database is not empty: pass --reuse, or another --db")
-        low, high = (int(n) for n in args.paragraphs.split(","))
-        plan = Plan(
-            articles=args.articles, versions=args.versions, days=args.days, paragraphs=(low, high)
-        )
-        print(
-            f"filling {plan.articles:,} articles, {plan.versions:,} versions over {plan.days} days"
-        )
-        filled = fill(store, plan)
-        print(
-            f"filled in {filled.seconds:.0f} s: {plan.versions / filled.seconds:,.0f} versions/s;"
-            f" Store.load_checks {filled.loading:.0f} s ({plan.versions / filled.loading:,.0f}"
-            f" versions/s), making the history {filled.making:.0f} s;"
-            f" CPU of this process {filled.cpu:.0f} s"
-        )
+        else:
+            _fill(store, args)
+    if args.copies:  # each copy starts the day after the one before ends
+        took = repeat(url, args.copies, span(url) + 1, search=not args.copies_unindexed)
+        print(f"repeated the history {args.copies} more times in SQL in {took:.0f} s")
     if sa.make_url(url).get_backend_name() == "postgresql":
         engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
         with engine.connect() as conn:
@@ -290,6 +299,22 @@ def prepare(url: str, args: argparse.Namespace) -> None:
             conn.execute(sa.text("VACUUM ANALYZE"))
             print(f"vacuum analyze {time.perf_counter() - started:.0f} s (autovacuum would)")
         engine.dispose()
+
+
+def _fill(store: Store, args: argparse.Namespace) -> None:
+    low, high = (int(n) for n in args.paragraphs.split(","))
+    plan = Plan(
+        articles=args.articles, versions=args.versions, days=args.days, paragraphs=(low, high)
+    )
+    print(f"filling {plan.articles:,} articles, {plan.versions:,} versions over {plan.days} days")
+    filled = fill(store, plan)
+    print(
+        f"filled in {filled.seconds:.0f} s: {plan.versions / filled.seconds:,.0f} versions/s;"
+        f" Store.load_checks {filled.loading:.0f} s ({plan.versions / filled.loading:,.0f}"
+        f" versions/s), making the history {filled.making:.0f} s;"
+        f" CPU of this process {filled.cpu:.0f} s, of which making the history"
+        f" {filled.making_cpu:.0f} s"
+    )
 
 
 def main() -> None:
@@ -310,7 +335,22 @@ def main() -> None:
     parser.add_argument("--depth", type=int, default=200, help="pages to walk back from /")
     parser.add_argument("--pages", default="", help="only pages whose name matches this regex")
     parser.add_argument("--fill-only", action="store_true")
+    parser.add_argument(
+        "--copies-unindexed",
+        action="store_true",
+        help="leave the copies out of the search index (search covers the loaded history)",
+    )
+    parser.add_argument("--no-sync", action="store_true", help="never catch up the search index")
+    parser.add_argument(
+        "--copies",
+        type=int,
+        default=0,
+        help="PostgreSQL: repeat the loaded history this many more times in SQL, each --days"
+        " later (sizes beyond what the loader fills in the time at hand)",
+    )
     args = parser.parse_args()
+    if args.copies and args.backend != "postgresql":
+        parser.error("--copies is for --backend postgresql")
     url, scratch = database(args)
     print(f"{os.cpu_count()} CPUs; load average before {os.getloadavg()}")
     try:
@@ -328,16 +368,19 @@ def main() -> None:
 
 def run(url: str, args: argparse.Namespace) -> None:
     with Store.open(url) as store:
-        started = time.perf_counter()
-        indexed = sync_search_index(store)
-        print(f"search index sync {indexed} versions in {time.perf_counter() - started:.1f} s")
+        # search_index_behind is a read: no write lock unless there is work
+        if not args.no_sync and search_index_behind(store):
+            started = time.perf_counter()
+            indexed = sync_search_index(store)
+            print(f"search index sync {indexed} versions in {time.perf_counter() - started:.1f} s")
         articles, top, busiest, count = extent(store, url)
         print(f"busiest article {busiest}: {count} versions")
-        sample = Sample(random.Random(11), store, articles, top, args.days, busiest, count)
-        now = START + timedelta(days=args.days + 1)
+        days = span(url) or args.days
+        sample = Sample(random.Random(11), store, articles, top, days, busiest, count)
+        now = START + timedelta(days=days + 1)
         app = create_app(Settings(db=store.url), store=store, clock=FixedClock(now))
         pages = [p for p in PAGES if re.search(args.pages, p.name)]
-        with TestClient(app) as client:
+        with TestClient(app, base_url="http://localhost") as client:  # a trusted host (feeds)
             measure(client, sample, pages, args.samples)
             if not args.pages:
                 for start in ("/", "/?kind=all"):

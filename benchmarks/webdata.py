@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
+
 from copydesk.records import Article, Candidate, Check, CheckOutcome, CheckResult, Source
 from copydesk.store import Store
 
@@ -258,6 +260,7 @@ class Filled:
     seconds: float  # all of it (wall clock)
     making: float  # of which building the synthetic history (articles included)
     cpu: float  # CPU seconds of this process, all of it (SQLite works in-process)
+    making_cpu: float = 0.0  # of which building the synthetic history
 
     @property
     def loading(self) -> float:
@@ -270,16 +273,17 @@ def fill(store: Store, plan: Plan, *, progress: bool = True) -> Filled:
     started, cpu = time.perf_counter(), time.process_time()
     for name, _ in SOURCES:
         store.add_source(Source(name=name), now=START)
-    done, making = 0, 0.0
+    done, making, making_cpu = 0, 0.0, 0.0
     report = max(100_000, plan.versions // 20)
 
     def timed() -> Iterator[CheckResult]:
-        nonlocal done, making
+        nonlocal done, making, making_cpu
         checks = _checks(store, plan)
         while True:
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             check = next(checks, None)
             making += time.perf_counter() - began
+            making_cpu += time.process_time() - began_cpu
             if check is None:
                 return
             done += 1
@@ -294,5 +298,136 @@ def fill(store: Store, plan: Plan, *, progress: bool = True) -> Filled:
 
     store.load_checks(timed())
     return Filled(
-        seconds=time.perf_counter() - started, making=making, cpu=time.process_time() - cpu
+        seconds=time.perf_counter() - started,
+        making=making,
+        cpu=time.process_time() - cpu,
+        making_cpu=making_cpu,
+    )
+
+
+# Tables a copy of the history repeats, with the columns that hold ids of repeated rows.
+_REPEATED = (
+    ("articles", "id", {"id": "articles"}),
+    ("versions", "id", {"id": "versions", "article_id": "articles"}),
+    ("checks", "id", {"id": "checks", "article_id": "articles", "version_id": "versions"}),
+    ("version_search", "version_id", {"version_id": "versions"}),
+)
+
+
+def repeat(
+    url: str, copies: int, days: int, *, search: bool = True, progress: bool = True
+) -> float:
+    """PostgreSQL: the loaded history `copies` more times over, in SQL; returns seconds taken.
+
+    For sizes the loader cannot reach in the time at hand on a shared machine: each copy is
+    the same stories under new article, version and check ids, its times `days` later than the
+    one before (so the span grows and change lists stay in time order), its URLs made unique.
+    Text blobs are shared (same bytes, same hash). Each copy's keys come after the last one's
+    in every index but two (content hashes, search words): those are dropped first and built
+    once at the end. Foreign-key and counting triggers are off while copying
+    (session_replication_role); the per-source figures are recounted in one statement each.
+    With search=False the copies stay out of the search index (its GIN build is what takes
+    hours on a shared machine): search then covers the first history only.
+    """
+    started = time.perf_counter()
+    engine = sa.create_engine(url)
+    shift = f"interval '{days} days'"
+    try:
+        with engine.begin() as conn:
+            tops = {
+                table: int(conn.execute(sa.text(f"SELECT max({key}) FROM {table}")).scalar() or 0)
+                for table, key, _ in _REPEATED
+                if table != "version_search"
+            }
+            columns = {
+                table: conn.execute(
+                    sa.text(
+                        "SELECT column_name, data_type FROM information_schema.columns "
+                        "WHERE table_schema = current_schema() AND table_name = :t "
+                        "ORDER BY ordinal_position"
+                    ),
+                    {"t": table},
+                ).all()
+                for table, _, _ in _REPEATED
+            }
+            indexes = conn.execute(
+                sa.text(
+                    "SELECT indexname, indexdef FROM pg_indexes "
+                    "WHERE schemaname = current_schema() AND indexname IN "
+                    "('ix_versions_content_hash', 'ix_version_search_document')"
+                )
+            ).all()
+            if not search:
+                indexes = [i for i in indexes if i[0] != "ix_version_search_document"]
+            for name, _ in indexes:
+                conn.execute(sa.text(f'DROP INDEX "{name}"'))
+        for k in range(1, copies + 1):
+            with engine.begin() as conn:
+                conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
+                conn.execute(sa.text("SET LOCAL copydesk.counting = 'off'"))
+                for table, key, ids in _REPEATED:
+                    if table == "version_search" and not search:
+                        continue
+                    names, values = [], []
+                    for name, kind in columns[table]:
+                        names.append(name)
+                        if name in ids:
+                            values.append(f"{name} + {k * tops[ids[name]]}")
+                        elif kind.startswith("timestamp"):
+                            values.append(f"{name} + {k} * {shift}")
+                        elif table == "articles" and name == "url":
+                            values.append(f"url || '?copy={k}'")
+                        else:
+                            values.append(name)
+                    top = tops["versions" if table == "version_search" else table]
+                    conn.execute(
+                        sa.text(
+                            f"INSERT INTO {table} ({', '.join(names)}) "
+                            f"SELECT {', '.join(values)} FROM {table} WHERE {key} <= {top}"
+                        )
+                    )
+            if progress:
+                took = time.perf_counter() - started
+                print(f"  copy {k}/{copies}: {took:6.0f} s", flush=True)
+        with engine.begin() as conn:
+            conn.execute(sa.text("SET LOCAL maintenance_work_mem = '256MB'"))
+            for name, definition in indexes:
+                began = time.perf_counter()
+                conn.execute(sa.text(definition))
+                if progress:
+                    print(f"  index {name}: {time.perf_counter() - began:.0f} s", flush=True)
+            _recount(conn)
+            for table, key, _ in _REPEATED[:3]:
+                conn.execute(
+                    sa.text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', '{key}'), "
+                        f"(SELECT max({key}) FROM {table}))"
+                    )
+                )
+    finally:
+        engine.dispose()
+    return time.perf_counter() - started
+
+
+def _recount(conn: sa.Connection) -> None:
+    """source_counts and source_days from scratch, as the counting triggers keep them."""
+    conn.execute(sa.text("DELETE FROM source_counts"))
+    conn.execute(
+        sa.text(
+            "INSERT INTO source_counts "
+            "(source_id, articles, active, versions, changed, edits, last_change_at) "
+            "SELECT source_id, count(*), count(*) FILTER (WHERE status = 'active'), "
+            "sum(version_count), count(*) FILTER (WHERE version_count > 1), "
+            "sum(greatest(version_count - 1, 0)), max(last_change_at) "
+            "FROM articles GROUP BY source_id"
+        )
+    )
+    conn.execute(sa.text("DELETE FROM source_days"))
+    conn.execute(
+        sa.text(
+            "INSERT INTO source_days (source_id, day, edits, stealth) "
+            "SELECT source_id, (captured_at AT TIME ZONE 'UTC')::date, count(*), "
+            "count(*) FILTER (WHERE change_flags::jsonb ? 'stealth') "
+            "FROM versions WHERE NOT trivial AND number > 1 GROUP BY 1, 2"
+        )
     )
