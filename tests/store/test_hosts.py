@@ -70,14 +70,30 @@ def test_concurrent_turns_never_share_a_start(db_url, store):
     assert min(gaps) > 0.15, gaps
 
 
-def test_a_send_waits_for_the_delay_after_the_fleets_last_send(db_url, store):
+def test_a_send_waits_for_the_delay_after_the_fleets_last_answer(db_url, store):
     store.take_turn("a.test", delay=0.3, slots=2, hold=30)
-    assert store.confirm_send("a.test", delay=0.3).slot == 0  # the first send goes
+    assert store.confirm_send("a.test", delay=0.3, hold=30).slot == 0  # the first send goes
     with Store.open(db_url, migrate=False) as other:
-        late = other.confirm_send("a.test", delay=0.3)  # a worker whose turn came too soon
+        # While the first request is in flight the host may not have seen it yet: no worker
+        # sends, however long ago the first one was allowed.
+        time.sleep(0.35)
+        flying = other.confirm_send("a.test", delay=0.3, hold=30)
+        assert flying.slot is None
+        assert 0 < flying.wait <= 0.3
+        store.end_turn("a.test", 0, sent=True)  # its answer came: the delay runs from now
+        late = other.confirm_send("a.test", delay=0.3, hold=30)
         assert late.slot is None
-        assert 0 < late.wait <= 0.3
+        assert 0.2 < late.wait <= 0.3
         time.sleep(late.wait + 0.02)
-        assert other.confirm_send("a.test", delay=0.3).slot == 0
+        assert other.confirm_send("a.test", delay=0.3, hold=30).slot == 0
+        other.end_turn("a.test", 0, sent=True)
         other.pause_host("a.test", 30)
-        assert (other.confirm_send("a.test", delay=0).paused or 0) > 29
+        assert (other.confirm_send("a.test", delay=0, hold=30).paused or 0) > 29
+
+
+def test_a_send_never_answered_frees_the_host_after_its_hold(store):
+    store.take_turn("a.test", delay=0.1, slots=1, hold=30)
+    assert store.confirm_send("a.test", delay=0.1, hold=0.2).slot == 0  # its worker dies
+    assert store.confirm_send("a.test", delay=0.1, hold=0.2).slot is None
+    time.sleep(0.35)
+    assert store.confirm_send("a.test", delay=0.1, hold=0.2).slot == 0

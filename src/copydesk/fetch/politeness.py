@@ -6,7 +6,10 @@ waiting uses asyncio.sleep, so a test with a real clock sees real spacing.
 A fleet of workers (PostgreSQL) also shares each host's turns through `SharedTurns` (the store
 implements it): the host's next allowed start and its places in flight live in the database,
 taken atomically, so N workers never hit one host more often than one would, and a 429's
-Retry-After pauses the host for all of them.
+Retry-After pauses the host for all of them. With a delay, the fleet's sends to one host are
+also held one at a time from the claim until the answer comes, and the next goes the delay
+after that answer: the host has surely seen a request once it answered, so its own access log
+shows the delay between any two requests however late a loaded worker sends what it claimed.
 """
 
 from __future__ import annotations
@@ -42,13 +45,13 @@ class SharedTurns(Protocol):
 
     def take_turn(self, host: str, *, delay: float, slots: int, hold: float) -> HostTurn: ...
 
-    def end_turn(self, host: str, slot: int) -> None: ...
+    def end_turn(self, host: str, slot: int, *, sent: bool = False) -> None: ...
 
     def pause_host(self, host: str, seconds: float) -> None: ...
 
     def host_paused(self, host: str) -> float | None: ...
 
-    def confirm_send(self, host: str, *, delay: float) -> HostTurn: ...
+    def confirm_send(self, host: str, *, delay: float, hold: float) -> HostTurn: ...
 
 
 @dataclass(slots=True)
@@ -134,36 +137,42 @@ class Politeness:
             if turn.slot is not None:
                 break
             await asyncio.sleep(turn.wait)  # every place is taken: look again soon
+        sent = False
         try:
             if turn.wait > 0:
                 await asyncio.sleep(turn.wait)
-            await self._confirm_send(host)
+            sent = await self._confirm_send(host)
             yield
         finally:
-            await self._end_turn(host, turn.slot)
+            await self._end_turn(host, turn.slot, sent=sent)
 
-    async def _confirm_send(self, host: str) -> None:
-        """Claim the send itself, `per_host_delay` after the fleet's last one.
+    async def _confirm_send(self, host: str) -> bool:
+        """Claim the send itself, `per_host_delay` after the fleet's last request was answered.
 
         A worker that woke late (or another that met a 429 while this one slept) is caught
-        here, right before the request goes out.
+        here, right before the request goes out. Returns whether the store holds the send
+        for this request (given back, with its answer's time, at the end of the turn).
         """
         assert self._shared is not None
+        if not self._delay:
+            return False  # no delay to keep: sends need not wait for one another's answers
         while True:
             try:
-                send = await asyncio.to_thread(self._shared.confirm_send, host, delay=self._delay)
+                send = await asyncio.to_thread(
+                    self._shared.confirm_send, host, delay=self._delay, hold=self._hold
+                )
             except CopydeskError as exc:  # the reservation stands; the store is away
                 logger.warning("could not confirm a send to %s: %s", host, exc)
-                return
+                return False
             _raise_if_paused(host, send.paused)
             if send.slot is not None:
-                return
+                return True
             await asyncio.sleep(send.wait)
 
-    async def _end_turn(self, host: str, slot: int) -> None:
+    async def _end_turn(self, host: str, slot: int, *, sent: bool) -> None:
         assert self._shared is not None
         try:
-            await asyncio.to_thread(self._shared.end_turn, host, slot)
+            await asyncio.to_thread(self._shared.end_turn, host, slot, sent=sent)
         except CopydeskError as exc:  # the place frees itself when its hold runs out
             logger.warning("could not give back a turn at %s: %s", host, exc)
 

@@ -520,19 +520,20 @@ class Store:
         with self._db.write() as conn:
             return hosts.take_turn(self._db, conn, host, delay=delay, slots=slots, hold=hold)
 
-    def end_turn(self, host: str, slot: int) -> None:
+    def end_turn(self, host: str, slot: int, *, sent: bool = False) -> None:
+        """Give a place back; `sent`: its request was answered (see store.hosts.end_turn)."""
         with self._db.write() as conn:
-            hosts.end_turn(self._db, conn, host, slot)
+            hosts.end_turn(self._db, conn, host, slot, sent=sent)
 
     def pause_host(self, host: str, seconds: float) -> None:
         """A 429's Retry-After: no worker starts a request to `host` for `seconds`."""
         with self._db.write() as conn:
             hosts.pause_host(self._db, conn, host, seconds)
 
-    def confirm_send(self, host: str, *, delay: float) -> HostTurn:
+    def confirm_send(self, host: str, *, delay: float, hold: float) -> HostTurn:
         """Claim the send itself: go (slot 0), or wait and ask again (see store.hosts)."""
         with self._db.write() as conn:
-            return hosts.confirm_send(self._db, conn, host, delay=delay)
+            return hosts.confirm_send(self._db, conn, host, delay=delay, hold=hold)
 
     def host_paused(self, host: str) -> float | None:
         """Seconds left of the host's Retry-After pause, or None when it may be asked."""

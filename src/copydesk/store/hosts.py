@@ -75,8 +75,13 @@ def _take_turn_here(
     return HostTurn(slot=free, wait=(start - now).total_seconds())
 
 
-def end_turn(db: Database, conn: Connection, host: str, slot: int) -> None:
-    """Give a place back: the host may be asked again (after its delay)."""
+def end_turn(db: Database, conn: Connection, host: str, slot: int, *, sent: bool = False) -> None:
+    """Give a place back: the host may be asked again (after its delay).
+
+    `sent`: this turn's request went out (confirm_send said go) and its answer has come, so
+    the host has certainly seen it by now: the fleet's next send waits `per_host_delay` from
+    this moment (see confirm_send).
+    """
     now: sa.ColumnElement[datetime] | datetime = (
         sa.func.clock_timestamp() if db.dialect == "postgresql" else datetime.now(UTC)
     )
@@ -85,6 +90,8 @@ def end_turn(db: Database, conn: Connection, host: str, slot: int) -> None:
         .where(host_slots.c.host == host, host_slots.c.slot == slot)
         .values(busy_until=now)
     )
+    if sent:
+        conn.execute(sa.update(host_turns).where(host_turns.c.host == host).values(last_sent=now))
 
 
 def pause_host(db: Database, conn: Connection, host: str, seconds: float) -> None:
@@ -119,12 +126,19 @@ def host_paused(db: Database, conn: Connection, host: str) -> float | None:
     return float((row.paused_until - row.now).total_seconds())
 
 
-def confirm_send(db: Database, conn: Connection, host: str, *, delay: float) -> HostTurn:
-    """Right before a request goes out: may it, `delay` after the fleet's last send?
+def confirm_send(
+    db: Database, conn: Connection, host: str, *, delay: float, hold: float
+) -> HostTurn:
+    """Right before a request goes out: may it, `delay` after the fleet's last request?
 
-    Starts are reserved apart, but a worker that wakes late (a loaded machine) would send
-    close behind the next one. The send itself is therefore claimed too: `slot` 0 means go
-    (and `last_sent` is now), None means wait `wait` seconds and ask again, or `paused`.
+    Starts are reserved apart, but the moment a request reaches the host is not the moment
+    it was allowed: a worker that wakes late (a loaded machine, a slow thread hand-off, a
+    connection still to be opened) would arrive close behind the next one. So the send is
+    claimed as a whole: `last_sent` is held `hold` seconds ahead while the request is in
+    flight, and end_turn(sent=True) sets it when the answer has come, when the host has
+    certainly seen the request. The next send goes `delay` after that: the host's own log can
+    never show two requests closer than the delay. `slot` 0 means go, None means wait `wait`
+    seconds and ask again, or `paused`.
     """
     gap = timedelta(seconds=delay)
     kind = host_turns.c.last_sent.type
@@ -132,9 +146,11 @@ def confirm_send(db: Database, conn: Connection, host: str, *, delay: float) -> 
     if db.dialect == "postgresql":
         now = sa.func.clock_timestamp()
         since: sa.ColumnElement[datetime] = now - gap
+        held: sa.ColumnElement[datetime] = now + timedelta(seconds=hold)
     else:  # SQLite stores times as text: no arithmetic in SQL
         moment = datetime.now(UTC)
         now, since = sa.literal(moment, type_=kind), sa.literal(moment - gap, type_=kind)
+        held = sa.literal(moment + timedelta(seconds=hold), type_=kind)
     sent = host_turns.c.last_sent
     paused = host_turns.c.paused_until
     done = conn.execute(
@@ -144,7 +160,7 @@ def confirm_send(db: Database, conn: Connection, host: str, *, delay: float) -> 
             sa.or_(sent.is_(None), sent <= since),
             sa.or_(paused.is_(None), paused <= now),
         )
-        .values(last_sent=now)
+        .values(last_sent=held)
     )
     if done.rowcount:
         return HostTurn(slot=0)
@@ -155,5 +171,8 @@ def confirm_send(db: Database, conn: Connection, host: str, *, delay: float) -> 
         return HostTurn(slot=0)
     if row.paused_until is not None and row.paused_until > row.now:
         return HostTurn(slot=None, paused=(row.paused_until - row.now).total_seconds())
-    wait = (row.last_sent + gap - row.now).total_seconds() if row.last_sent else 0.0
+    if row.last_sent is not None and row.last_sent > row.now:
+        wait = delay  # another request is in flight: at least the delay after its answer
+    else:
+        wait = (row.last_sent + gap - row.now).total_seconds() if row.last_sent else 0.0
     return HostTurn(slot=None, wait=min(max(wait, 0.001), _RETRY_SOON[1]))

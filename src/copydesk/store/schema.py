@@ -225,7 +225,8 @@ host_turns = sa.Table(
     sa.Column("host", sa.Text, primary_key=True),
     sa.Column("next_at", UTCDateTime),  # no request may start before this
     sa.Column("paused_until", UTCDateTime),  # a 429's Retry-After, for the whole fleet
-    sa.Column("last_sent", UTCDateTime),  # the fleet's last request actually sent (0011)
+    # When the fleet's last request was answered; ahead of now while one is in flight (0011)
+    sa.Column("last_sent", UTCDateTime),
 )
 
 host_slots = sa.Table(
