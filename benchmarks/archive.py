@@ -13,12 +13,9 @@
 
 from __future__ import annotations
 
-import argparse
 import io
-import json
 import os
 import resource
-import signal
 import subprocess
 import sys
 import tempfile
@@ -29,22 +26,14 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # as a file: import benchmarks.*
+
+from benchmarks import harness
+from benchmarks.harness import Project, clean_env, config_toml, pick
 from copydesk.clock import HeldClock
 from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer
 
-CONFIG = """
-[fetch]
-allow_hosts = ["127.0.0.1"]
-per_host_concurrency = 4
-per_host_delay = "10ms"
-[schedule]
-feed_interval = "1s"
-after_change = "500ms"
-max_interval = "1s"
-retire_after = "1h"
-[archive]
-warc_dir = "warc"
-"""
+CONFIG = config_toml(archive={"warc_dir": "warc"})
 KEYS = (
     "article_url",
     "version",
@@ -58,33 +47,19 @@ KEYS = (
 )
 
 
-def env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("COPYDESK_")}
-
-
 def cli(workdir: Path, db: str, *args: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "copydesk", "--db", str(workdir / db), *args],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        env=env(),
-        check=False,
-    )
+    result = Project(workdir, db=db).run(*args)
     if result.returncode != 0:
         raise SystemExit(f"copydesk {' '.join(args)} failed: {result.stderr}")
     return result
 
 
 def versions(workdir: Path, db: str) -> list[dict[str, object]]:
-    out = cli(workdir, db, "export", "--format", "jsonl", "--all", "--out", "-").stdout
-    rows = [json.loads(line) for line in out.splitlines() if line.strip()]
-    picked = [{k: r[k] for k in KEYS} for r in rows if r.get("record") == "version"]
-    return sorted(picked, key=lambda v: (str(v["article_url"]), str(v["captured_at"])))
+    return pick(Project(workdir, db=db).export("--all"), KEYS)
 
 
 def track(workdir: Path, articles: int, edits: int) -> float:
-    (workdir / "copydesk.toml").write_text(CONFIG, encoding="utf-8")
+    project = Project(workdir, db="live.db", config=CONFIG)
     clock = HeldClock()
     config = NewsroomConfig(
         seed=14,
@@ -98,19 +73,7 @@ def track(workdir: Path, articles: int, edits: int) -> float:
     with NewsroomServer(newsroom) as server:
         cli(workdir, "live.db", "add", server.rss_url)
         started = time.monotonic()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "copydesk", "--db", str(workdir / "live.db"), "run"],
-            cwd=workdir,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=env(),
-        )
-        while newsroom.request_counts.get("/rss.xml", 0) < 2:
-            time.sleep(0.05)
-        clock.start()
-        time.sleep(newsroom.script_end + 4)
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=60)
+        project.track_script(newsroom, clock)
     return time.monotonic() - started
 
 
@@ -164,7 +127,7 @@ def write(writer: WARCWriter, url: str, at: datetime, body: bytes, ctype: str) -
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = harness.parser(__doc__)
     parser.add_argument("--articles", type=int, default=20)
     parser.add_argument("--edits", type=int, default=3)
     parser.add_argument("--big-mb", type=int, default=400)
@@ -216,7 +179,11 @@ def run_alone(workdir: Path, path: Path) -> tuple[float, str, int]:
     db = workdir / f"{path.stem}.db"
     args = [sys.executable, "-m", "copydesk", "--db", str(db), "import", str(path)]
     summary, peak = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env(), check=True
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        check=True,
     ).stdout.splitlines()
     return time.monotonic() - started, summary, int(peak)
 

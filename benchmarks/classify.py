@@ -16,7 +16,6 @@ import gzip
 import html
 import itertools
 import json
-import os
 import random
 import re
 import sys
@@ -25,6 +24,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # as a file: import benchmarks.*
+
+from benchmarks import harness
 from copydesk.diff import FLAGS, ChangeKind, classify
 
 VISIBLE = (ChangeKind.MINOR, ChangeKind.SUBSTANTIVE)
@@ -45,11 +47,6 @@ class Case:
     new: Doc
     kind: tuple[ChangeKind, ...]  # acceptable kinds
     flags: dict[str, bool | None] = field(default_factory=dict)  # None: not judged
-
-
-def default_corpus() -> Path:
-    env = os.environ.get("COPYDESK_CORPUS")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
 def case(name: str, source: str, old: Doc, new: Doc, kind: object, **flags: bool | None) -> Case:
@@ -524,6 +521,10 @@ def print_report(report: Report) -> None:
             print("  " + line)
 
 
+def main() -> None:
+    args = harness.parser(__doc__, corpus=True).parse_args()
+    print_report(evaluate(args.corpus))
+
+
 if __name__ == "__main__":
-    corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else default_corpus()
-    print_report(evaluate(corpus))
+    main()

@@ -11,35 +11,23 @@ is still there after the next) or duplicated, and the capture of both against gr
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import random
 import signal
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # as a file: import benchmarks.*
+
+from benchmarks import harness
+from benchmarks.harness import Project, config_toml
 from copydesk.clock import SystemClock
 from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer, score_capture
-from copydesk.records import Endpoint, EndpointKind, Source
-from copydesk.store import Store
 
 STARTUP = 8.0
-CONFIG = """
-[fetch]
-allow_hosts = ["127.0.0.1"]
-per_host_concurrency = 4
-per_host_delay = "10ms"
-[schedule]
-feed_interval = "1s"
-after_change = "500ms"
-max_interval = "1s"
-retire_after = "1h"
-"""
+CONFIG = config_toml()
 
 
 def stored(db: Path) -> list[tuple[str, int, int, str]]:
@@ -52,66 +40,18 @@ def stored(db: Path) -> list[tuple[str, int, int, str]]:
     return [(str(u), int(s), int(n), str(h)) for u, s, n, h in rows]
 
 
-class Tracker:
-    """One database in its own directory, and how to run copydesk on it."""
-
-    def __init__(self, root: Path, name: str) -> None:
-        self.dir = root / name
-        self.dir.mkdir()
-        (self.dir / "copydesk.toml").write_text(CONFIG, encoding="utf-8")
-        self.db = self.dir / "t.db"
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("COPYDESK_")}
-
-    def command(self, *args: str) -> list[str]:
-        return [sys.executable, "-m", "copydesk", "--db", str(self.db), *args]
-
-    def popen(self, *args: str) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(
-            self.command(*args),
-            cwd=self.dir,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    def export(self) -> list[dict[str, object]]:
-        out = subprocess.run(
-            self.command("export", "--format", "jsonl", "--out", "-"),
-            cwd=self.dir, env=self.env, check=True, capture_output=True, text=True,
-        ).stdout  # fmt: skip
-        return [json.loads(line) for line in out.splitlines() if line.strip()]
-
-
-def last_work(db: Path) -> tuple[object, object]:
-    with sqlite3.connect(db) as conn:
-        row = conn.execute(
-            "SELECT (SELECT max(last_polled_at) FROM endpoints), (SELECT max(id) FROM checks)"
-        ).fetchone()
-    return row[0], row[1]
-
-
-def wait_until_working(db: Path, proc: subprocess.Popen[bytes]) -> float:
-    """Seconds until the new process records a poll or a check (start-up takes 1.5-5 s)."""
-    started, before = time.monotonic(), last_work(db)
-    while proc.poll() is None and time.monotonic() - started < 30:
-        if last_work(db) != before:
-            break
-        time.sleep(0.1)
-    return time.monotonic() - started
-
-
-def kill_loop(tracker: Tracker, kills: int, rng: random.Random) -> tuple[float, list[str]]:
+def kill_loop(tracker: Project, kills: int, rng: random.Random) -> tuple[float, list[str]]:
     """SIGKILL `kills` times, each 0.5-4 s into real work; (mean start-up, problems seen)."""
     problems: list[str] = []
     startup = 0.0
     seen: set[tuple[str, int, int, str]] = set()
     for number in range(kills):
         proc = tracker.popen("run")
-        startup += wait_until_working(tracker.db, proc)
+        startup += tracker.wait_until_working(proc)
         time.sleep(rng.uniform(0.5, 4.0))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        now = stored(tracker.db)
+        now = stored(tracker.db_file)
         if len(now) != len(set(now)):
             problems.append(f"kill {number + 1}: a version stored twice")
         if not seen <= set(now):
@@ -120,21 +60,15 @@ def kill_loop(tracker: Tracker, kills: int, rng: random.Random) -> tuple[float, 
     return startup / max(kills, 1), problems
 
 
-def register(db: Path, url: str) -> None:
-    """What `copydesk add URL` stores, without its start-up time eating into the script."""
-    now = SystemClock().now()
-    with Store.open(f"sqlite:///{db}") as store:
-        store.add_source(Source(name="newsroom"), now=now)
-        store.add_endpoint(Endpoint(url=url, kind=EndpointKind.FEED, source="newsroom"), now=now)
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.parser(__doc__)
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--seed", type=int, default=4)
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="copydesk-crash-"))
-    steady, killed = Tracker(root, "steady"), Tracker(root, "killed")
+    steady, killed = (
+        Project(root / name, db="t.db", config=CONFIG) for name in ("steady", "killed")
+    )
     # Long enough that the kill loop (about 4 s a kill) ends before the script does.
     config = NewsroomConfig(
         seed=args.seed,
@@ -149,14 +83,13 @@ def main() -> None:
     rooms = [Newsroom(config, clock=clock), Newsroom(config, clock=clock)]
     with NewsroomServer(rooms[0]) as one, NewsroomServer(rooms[1]) as two:
         for tracker, server in ((steady, one), (killed, two)):
-            register(tracker.db, server.rss_url)
+            tracker.register(server.rss_url)
         total = rooms[0].script_end - rooms[0].elapsed() + 10
         uninterrupted = steady.popen("run", "--for", f"{total:.0f}s")
         started = time.monotonic()
         startup, problems = kill_loop(killed, args.kills, random.Random(args.seed))
         rest = max(5.0, total - (time.monotonic() - started))
-        last = subprocess.run(killed.command("run", "--for", f"{rest:.0f}s"), cwd=killed.dir,
-                              env=killed.env, capture_output=True, check=False)  # fmt: skip
+        last = killed.run("run", "--for", f"{rest:.0f}s", timeout=rest + 120)
         uninterrupted.wait()
         servers = (one, two)
         truths = [r.ground_truth(base_url=s.base_url) for r, s in zip(rooms, servers, strict=True)]
@@ -165,17 +98,17 @@ def main() -> None:
 
 
 def print_report(
-    steady: Tracker,
-    killed: Tracker,
+    steady: Project,
+    killed: Project,
     truths: list[list[object]],
     *,
     kills: int,
     problems: list[str],
     final: int,
 ) -> None:
-    with sqlite3.connect(killed.db) as conn:
+    with sqlite3.connect(killed.db_file) as conn:
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
-    versions = stored(killed.db)
+    versions = stored(killed.db_file)
     keys = [(u, s) for u, s, _n, _h in versions]
     rows = {name: t.export() for name, t in (("steady", steady), ("killed", killed))}
     pairs = [(r["article_url"], r["version"]) for r in rows["killed"]]

@@ -1,28 +1,30 @@
 """copydesk's word diff against difflib.SequenceMatcher at word level, on real article texts.
 
-Texts: ground-truth bodies of /work/shared/corpus/article-extraction-benchmark (read in place),
+Texts: ground-truth bodies of the corpus's article-extraction-benchmark (read in place),
 each with synthesised small edits (three word substitutions, one inserted paragraph, one deleted
 sentence); then the same on texts ten times longer (ten different articles joined), with the
 same number of edits. Both sides produce a word-level diff of the whole text; copydesk's also
 aligns paragraphs and detects moves. `compare` returns every paragraph row, with word spans for
 each changed paragraph (an unchanged row keeps its text and builds its one equal span on access).
 
-Usage: python benchmarks/diff.py [CORPUS] [--repeat N]
+Usage: python benchmarks/diff.py [--corpus ROOT] [--repeat N] [--limit N]
 """
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import json
-import os
 import random
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # as a file: import benchmarks.*
+
+from benchmarks import harness
 from copydesk.diff import compare, word_ops
 
 
@@ -35,11 +37,6 @@ class Doc:
     @property
     def text(self) -> str:
         return "\n\n".join(self.paragraphs)
-
-
-def default_corpus() -> Path:
-    env = os.environ.get("COPYDESK_CORPUS")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
 def load_bodies(corpus: Path) -> list[tuple[str, ...]]:
@@ -94,8 +91,7 @@ def run(pairs: list[tuple[Doc, Doc]], repeat: int) -> dict[str, list[float]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", nargs="?", type=Path, default=default_corpus())
+    parser = harness.parser(__doc__, corpus=True)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--limit", type=int, default=120)
     args = parser.parse_args()

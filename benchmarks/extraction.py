@@ -6,15 +6,13 @@ per-page TP/FP/FN normalised to sum 1; precision averaged over non-empty outputs
 pages, F1 of the two means. Leak rate: share of pages where a boilerplate phrase occurs more often
 in the output than in the ground truth. Speed: pages per second inside the extractor call.
 
-    python benchmarks/extraction.py --corpus ../shared/corpus/article-extraction-benchmark
+    python benchmarks/extraction.py [--corpus ROOT] [--limit N] [--only copydesk] [--worst N]
 """
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import json
-import os
 import re
 import sys
 import time
@@ -23,7 +21,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # as a file: import benchmarks.*
+
+from benchmarks import harness
+
 TOKEN = re.compile(r"\w+")
 LEAK_PHRASES = ("Share on Facebook", "Related", "Sign up", "Advertisement", "Read more")
 
@@ -73,13 +74,6 @@ def page_pr(prediction: str, truth: str) -> tuple[float | None, float]:
 def leaks(prediction: str, truth: str) -> bool:
     pred, true = prediction.lower(), truth.lower()
     return any(pred.count(p.lower()) > true.count(p.lower()) for p in LEAK_PHRASES)
-
-
-def default_corpus() -> Path:
-    env = os.environ.get("COPYDESK_CORPUS")
-    if env:
-        return Path(env) / "article-extraction-benchmark"
-    return REPO.parent / "shared" / "corpus" / "article-extraction-benchmark"
 
 
 def load_pages(corpus: Path, ids: Iterable[str] | None = None) -> list[Page]:
@@ -174,17 +168,17 @@ def halves(pages: list[Page]) -> dict[str, list[Page]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=default_corpus())
+    parser = harness.parser(__doc__, corpus=True)
     parser.add_argument("--limit", type=int, default=0, help="score only the first N pages")
     parser.add_argument("--only", choices=sorted(EXTRACTORS), action="append")
     parser.add_argument("--worst", type=int, default=0, help="list the N worst pages by F1")
     parser.add_argument("--repeat", type=int, default=3, help="timing runs per page (best counts)")
     args = parser.parse_args(argv)
-    if not (args.corpus / "ground-truth.json").is_file():
-        print(f"corpus not found: {args.corpus}", file=sys.stderr)
+    benchmark = args.corpus / "article-extraction-benchmark"
+    if not (benchmark / "ground-truth.json").is_file():
+        print(f"corpus not found: {benchmark}", file=sys.stderr)
         return 2
-    pages = load_pages(args.corpus)
+    pages = load_pages(benchmark)
     if args.limit:
         pages = pages[: args.limit]
     print(

@@ -9,20 +9,19 @@ after, so every version that goes live once the faults stop must be captured.
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import sqlite3
-import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # as a file: import benchmarks.*
+
+from benchmarks import harness
+from benchmarks.harness import Project, config_toml
 from copydesk.clock import SystemClock
 from copydesk.newsroom import (
     Newsroom,
@@ -32,70 +31,25 @@ from copydesk.newsroom import (
     score_capture,
 )
 from copydesk.newsroom.faults import ServedFault, interrupted, unrecorded
-from copydesk.records import Endpoint, EndpointKind, Source
-from copydesk.store import Store
 
 STARTUP = 5.0
-CONFIG = """
-[fetch]
-allow_hosts = ["127.0.0.1"]
-per_host_concurrency = 8
-per_host_delay = "0s"
-total_timeout = "3s"
-connect_timeout = "1s"
-[schedule]
-feed_interval = "1s"
-after_change = "500ms"
-max_interval = "1s"
-retire_after = "1h"
-error_backoff = "250ms"
-max_error_backoff = "2s"
-"""
-
-
-def tracked(command: list[str], workdir: Path, env: dict[str, str]) -> tuple[int, int, float]:
-    """Run to the end; (exit code, peak RSS KB from /proc VmHWM, wall seconds)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        command, cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    peak = 0
-    while proc.poll() is None:
-        try:
-            status = Path(f"/proc/{proc.pid}/status").read_text()
-        except OSError:
-            break
-        for line in status.splitlines():
-            if line.startswith("VmHWM:"):
-                peak = max(peak, int(line.split()[1]))
-        time.sleep(0.25)
-    return proc.wait(), peak, time.perf_counter() - started
-
-
-def add_feeds(db: Path, urls: list[str]) -> None:
-    """Register the feeds in the database directly: `copydesk add` would meet the faults."""
-    now = SystemClock().now()
-    with Store.open(f"sqlite:///{db}") as store:
-        store.add_source(Source(name="newsroom"), now=now)
-        for url in urls:
-            store.add_endpoint(Endpoint(url=url, kind=detect(url), source="newsroom"), now=now)
-
-
-def detect(url: str) -> EndpointKind:
-    return EndpointKind.SITEMAP if "sitemap" in url else EndpointKind.FEED
+CONFIG = config_toml(
+    fetch={"per_host_concurrency": 8, "per_host_delay": "0s", "total_timeout": "3s",
+           "connect_timeout": "1s"},
+    schedule={"error_backoff": "250ms", "max_error_backoff": "2s"},
+)  # fmt: skip
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.parser(__doc__)
     parser.add_argument("--articles", type=int, default=24)
     parser.add_argument("--faults", type=float, default=0.3)
     parser.add_argument("--fault-seconds", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="copydesk-faults-"))
-    (workdir / "copydesk.toml").write_text(CONFIG, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COPYDESK_")}
-    base = [sys.executable, "-m", "copydesk", "--db", str(workdir / "faults.db")]
+    project = Project(
+        Path(tempfile.mkdtemp(prefix="copydesk-faults-")), db="faults.db", config=CONFIG
+    )
     until = STARTUP + args.fault_seconds
     config = NewsroomConfig(
         seed=args.seed,
@@ -110,14 +64,18 @@ def main() -> None:
     )
     newsroom = Newsroom(config, clock=SystemClock())
     with NewsroomServer(newsroom) as server:
-        add_feeds(workdir / "faults.db", [server.rss_url, server.atom_url, server.sitemap_url])
+        # Registered directly: `copydesk add` would meet the faults.
+        project.register(server.rss_url, server.atom_url, server.sitemap_url)
         seconds = max(newsroom.script_end, until) - newsroom.elapsed() + 15
-        code, peak, wall = tracked([*base, "run", "--for", f"{seconds:.0f}s"], workdir, env)
+        measured = project.run_measured("run", "--for", f"{seconds:.0f}s", timeout=60)
         truth = newsroom.ground_truth(base_url=server.base_url)
         served = newsroom.faults.served
         calm = newsroom.real_time(until)
-    run = FaultRun(code=code, peak=peak, wall=wall, truth=truth, served=served, calm=calm)
-    report(workdir, base, env, run)
+    run = FaultRun(
+        code=measured.code, peak=measured.peak_kb, wall=measured.wall, truth=truth,
+        served=served, calm=calm,
+    )  # fmt: skip
+    report(project, run)
 
 
 @dataclass(frozen=True)
@@ -132,8 +90,8 @@ class FaultRun:
     calm: datetime  # when the faults stopped
 
 
-def report(workdir: Path, base: list[str], env: dict[str, str], run: FaultRun) -> None:
-    with sqlite3.connect(workdir / "faults.db") as db:
+def report(project: Project, run: FaultRun) -> None:
+    with sqlite3.connect(project.db_file) as db:
         integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
         checks = db.execute(
             "SELECT a.url, c.error FROM checks c JOIN articles a ON a.id = c.article_id"
@@ -146,11 +104,7 @@ def report(workdir: Path, base: list[str], env: dict[str, str], run: FaultRun) -
     for url, error in checks:
         errors.setdefault(urlsplit(url).path, []).append(error)
     reasons = Counter((e or "").split(":", 1)[0] for _u, e in checks if e)
-    out = subprocess.run(
-        [*base, "export", "--format", "jsonl", "--out", "-"],
-        cwd=workdir, env=env, check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
-    rows = [json.loads(line) for line in out.splitlines() if line.strip()]
+    rows = project.export()
     truth, served = run.truth, list(run.served)
     last = {t.article_url: t for t in truth if not t.trivial}
     after = [t for t in truth if t.live_at >= run.calm or last.get(t.article_url) is t]

@@ -10,7 +10,6 @@ p50/p99 latency and the error count (anything but a 200, or a transport error), 
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import random
 import statistics
@@ -23,14 +22,15 @@ from pathlib import Path
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # as a file: import benchmarks.*
+
+from benchmarks import harness
+from benchmarks.web import START, WORDS
 from copydesk.clock import FixedClock
 from copydesk.publish import create_app, serve_in_thread
 from copydesk.records import Article, Candidate, Check, CheckOutcome, CheckResult, Source
 from copydesk.settings import Settings
 from copydesk.store import Store
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling benchmark scripts
-from web import START, WORDS
 
 
 @dataclass
@@ -163,7 +163,7 @@ def run(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.parser(__doc__)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--articles", type=int, default=300)

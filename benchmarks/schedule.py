@@ -1,6 +1,6 @@
-"""Replay the BBC homepage headline chains against copydesk's re-check policy and the anchors.
+"""Replay the BBC homepage headline chains against copydesk's re-check policy and the baselines.
 
-    python benchmarks/schedule.py --corpus ../shared/corpus/bbc-homepage-headline-versions
+    python benchmarks/schedule.py [--corpus ROOT] [--horizon-days 30] [--limit N]
 
 Reads the corpus in place. Live pages are excluded; a headline change is a version whose title
 differs from the one before, at its `first_seen`; each article is replayed for `--horizon-days`
@@ -11,10 +11,9 @@ the 2021-2022 chains, so the 2023 rows are the honest out-of-sample figures.
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import json
-import os
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -24,8 +23,11 @@ from multiprocessing import Pool
 from pathlib import Path
 from typing import Any
 
-from copydesk.schedule.anchors import Fixed, NewsDiffs, NewsSniffer
-from copydesk.schedule.replay import (
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # as a file: import benchmarks.*
+
+from benchmarks import harness
+from benchmarks.baselines.policies import Fixed, NewsDiffs, NewsSniffer
+from benchmarks.baselines.replay import (
     Chain,
     CopydeskPolicy,
     ReplayPolicy,
@@ -133,25 +135,17 @@ def _row(label: str, score: Score) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    corpus = Path(
-        os.environ.get("COPYDESK_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus")
-    )
-    parser.add_argument(
-        "--corpus",
-        type=Path,
-        default=corpus / "bbc-homepage-headline-versions",
-        help="the bbc-homepage-headline-versions folder",
-    )
+    parser = harness.parser(__doc__, corpus=True)
     parser.add_argument("--horizon-days", type=float, default=30)
     parser.add_argument("--budgets", default="30,60,120", help="whole-source fetches per hour")
     parser.add_argument("--limit", type=int, default=0, help="replay only the first N chains")
     args = parser.parse_args()
     started = time.monotonic()
-    chains = load_chains(args.corpus)
+    folder = args.corpus / "bbc-homepage-headline-versions"
+    chains = load_chains(folder)
     if args.limit:
         chains = sorted(chains, key=lambda c: c.discovered)[: args.limit]
-    _JOB.update(chains=chains, horizon=args.horizon_days, signals=load_signals(args.corpus, chains))
+    _JOB.update(chains=chains, horizon=args.horizon_days, signals=load_signals(folder, chains))
     budgets = [float(b) for b in args.budgets.split(",") if b.strip()]
     jobs = [
         ("fixed 3 h", "plain", 0.0),

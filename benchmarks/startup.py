@@ -36,7 +36,10 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # as a file: import benchmarks.*
+
+from benchmarks import harness
+
 BIN = Path(sys.executable).parent
 TRAFILATURA_LOOP = """
 import json, sys
@@ -93,9 +96,7 @@ def demo_database(work: Path, python: str | None = None) -> tuple[str, str]:
     return str(db), url
 
 
-def corpus_jsonl(work: Path) -> Path | None:
-    env = os.environ.get("COPYDESK_CORPUS")
-    root = Path(env) if env else REPO.parent / "shared" / "corpus"
+def corpus_jsonl(root: Path, work: Path) -> Path | None:
     corpus = root / "article-extraction-benchmark"
     if not (corpus / "ground-truth.json").is_file():
         return None
@@ -142,7 +143,7 @@ def _commands(cd: str, db: str, url: str, label: str) -> dict[str, list[str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.parser(__doc__, corpus=True)
     parser.add_argument("--runs", type=int, default=10, help="runs per command (median shown)")
     parser.add_argument("--extract-runs", type=int, default=3, help="0 skips the extract race")
     parser.add_argument("--importtime", action="store_true", help="list the slowest imports")
@@ -164,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
                 old_wall, old_cpu = found["baseline: " + name]
                 ratio = f"   baseline/this: wall {old_wall / wall:4.1f}x, CPU {old_cpu / cpu:4.1f}x"
             print(f"  {name:<34} wall {wall:6.3f} s  CPU {cpu:6.3f} s{ratio}")
-        pages = corpus_jsonl(work) if args.extract_runs else None
+        pages = corpus_jsonl(args.corpus, work) if args.extract_runs else None
         if args.extract_runs and pages is None:
             print("\nextract: corpus not found (set COPYDESK_CORPUS); skipped")
         elif pages is not None:

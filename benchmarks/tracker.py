@@ -4,11 +4,12 @@
                                  [--profile plain|noisy|both]
 
 Both trackers run at once against the same simulated newsroom for the same time, each in its own
-process, pinned to its own core when two are available. The naive loop is benchmarks/naive.py
-(httpx + trafilatura + sha256, one thread). CPU is each process's own user+system time over the
-measured window (from /proc, so start-up imports are left out), divided by the checks it made in
-that window. Fidelity: true versions captured and spurious versions (versions recorded when the
-article had not changed since the version before), scored against the newsroom's ground truth.
+process, pinned to its own core when two are available. The naive loop is
+benchmarks/baselines/naive.py (httpx + trafilatura + sha256, one thread). CPU is each process's
+own user+system time over the measured window (from /proc, so start-up imports are left out),
+divided by the checks it made in that window. Fidelity: true versions captured and spurious
+versions (versions recorded when the article had not changed since the version before), scored
+against the newsroom's ground truth.
 Profiles: "plain" keeps per-request noise in the page around the article; "noisy" also puts it
 inside the article text (rotating inline links, comment counts).
 """
@@ -29,24 +30,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # as a file: import benchmarks.*
+
+from benchmarks import harness
+from benchmarks.harness import Project, config_toml, cpu_seconds
 from copydesk.clock import HeldClock
 from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer, score_capture
 from copydesk.newsroom.script import TruthVersion
 
 HERE = Path(__file__).resolve().parent
-CONFIG = """
-[fetch]
-allow_hosts = ["127.0.0.1"]
-per_host_concurrency = 8
-per_host_delay = "0s"
-[schedule]
-feed_interval = "1s"
-after_change = "200ms"
-max_interval = "500ms"
-retire_after = "1h"
-"""
+CONFIG = config_toml(
+    fetch={"per_host_concurrency": 8, "per_host_delay": "0s"},
+    schedule={"after_change": "200ms", "max_interval": "500ms"},
+)
 WARM_UP = 3.0  # seconds after the script starts before the measured window opens
-TICK = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,13 +60,7 @@ class Figures:
         return self.cpu / max(self.checks, 1) * 1000
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system time of a running process (all its threads), from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
-
-
-def pin(processes: list[subprocess.Popen[bytes]]) -> str:
+def pin(processes: list[subprocess.Popen[str]] | list[subprocess.Popen[bytes]]) -> str:
     cores = sorted(os.sched_getaffinity(0))
     if len(cores) < len(processes):
         return "not pinned (fewer cores than trackers)"
@@ -111,28 +102,14 @@ def timeline_spurious(
 
 
 def copydesk_figures(
-    db: Path,
-    truth: list[TruthVersion],
-    base: list[str],
-    env: dict[str, str],
-    workdir: Path,
-    window: tuple[datetime, datetime],
-    cpu: float,
+    project: Project, truth: list[TruthVersion], window: tuple[datetime, datetime], cpu: float
 ) -> Figures:
     start, end = (moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ") for moment in window)
-    with sqlite3.connect(db) as conn:
+    with sqlite3.connect(project.db_file) as conn:
         checks = conn.execute(
             "SELECT count(*) FROM checks WHERE checked_at >= ? AND checked_at < ?", (start, end)
         ).fetchone()[0]
-    exported = subprocess.run(
-        [*base, "export", "--format", "jsonl"],
-        cwd=workdir,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    rows = [json.loads(line) for line in exported.splitlines() if line]
+    rows = project.export()
     score = score_capture(truth, rows)
     return Figures(
         checks=checks,
@@ -171,10 +148,7 @@ def naive_figures(
 
 def run_profile(profile: str, args: argparse.Namespace) -> tuple[Figures, Figures]:
     workdir = Path(tempfile.mkdtemp(prefix=f"copydesk-bench-{profile}-"))
-    (workdir / "copydesk.toml").write_text(CONFIG, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COPYDESK_")}
-    db = workdir / "bench.db"
-    base = [sys.executable, "-m", "copydesk", "--db", str(db)]
+    project = Project(workdir, db="bench.db", config=CONFIG)
     config = NewsroomConfig(
         articles=args.articles,
         min_edits=args.edits,
@@ -187,13 +161,13 @@ def run_profile(profile: str, args: argparse.Namespace) -> tuple[Figures, Figure
     newsroom = Newsroom(config, clock=clock)
     naive_out = workdir / "naive.json"
     with NewsroomServer(newsroom) as server:
-        subprocess.run(
-            [*base, "add", server.rss_url], cwd=workdir, env=env, check=True, capture_output=True
-        )
-        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-        tracker = subprocess.Popen([*base, "run"], cwd=workdir, env=env, **quiet)
+        if project.run("add", server.rss_url).returncode != 0:
+            raise SystemExit("copydesk add failed")
+        tracker = project.popen("run")
         naive = subprocess.Popen(
-            [sys.executable, str(HERE / "naive.py"), server.rss_url, str(naive_out)], **quiet
+            [sys.executable, str(HERE / "baselines" / "naive.py"), server.rss_url, str(naive_out)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         pinning = pin([tracker, naive])
         added = len(newsroom.access_log)  # `copydesk add` read the feed once
@@ -221,7 +195,7 @@ def run_profile(profile: str, args: argparse.Namespace) -> tuple[Figures, Figure
             base_url=server.base_url, until=stopped - timedelta(seconds=1)
         )
     window = (opened, closed)
-    ours = copydesk_figures(db, truth, base, env, workdir, window, cpu1[0] - cpu0[0])
+    ours = copydesk_figures(project, truth, window, cpu1[0] - cpu0[0])
     theirs = naive_figures(naive_out, truth, window, cpu1[1] - cpu0[1], shift)
     print(
         f"profile {profile}: {args.articles} articles, {args.edits} edits each, "
@@ -239,12 +213,12 @@ def run_profile(profile: str, args: argparse.Namespace) -> tuple[Figures, Figure
         )
     ratio = ours.per_check_ms / max(theirs.per_check_ms, 1e-9)
     print(f"  CPU per check, copydesk / naive: {ratio:.2f}  (target <= 0.50)")
-    print(f"  database {db}")
+    print(f"  database {project.db}")
     return ours, theirs
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.parser(__doc__)
     parser.add_argument("--articles", type=int, default=20)
     parser.add_argument("--edits", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=120.0)

@@ -21,6 +21,7 @@ import random
 import re
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 import warnings
@@ -30,8 +31,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from webdata import SOURCES, START, WORDS, Plan, fill, repeat
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # as a file: import benchmarks.*
+
+from benchmarks import harness
+from benchmarks.webdata import SOURCES, START, WORDS, Plan, fill, repeat
 from copydesk.clock import FixedClock
 from copydesk.publish import create_app
 from copydesk.settings import Settings
@@ -318,7 +322,7 @@ def _fill(store: Store, args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.parser(__doc__)
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--db", help="SQLite file or PostgreSQL URL (default: a temporary one)")
     parser.add_argument("--reuse", action="store_true", help="use an already filled --db as is")

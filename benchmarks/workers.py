@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
 import signal
 import socket
 import subprocess
@@ -32,6 +31,10 @@ from typing import Any
 import sqlalchemy as sa
 import uvicorn
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # as a file: import benchmarks.*
+
+from benchmarks import harness
+from benchmarks.harness import clean_env, cpu_seconds
 from copydesk.clock import HeldClock
 from copydesk.newsroom import Newsroom, NewsroomConfig
 from copydesk.records import Endpoint, EndpointKind, Source
@@ -76,11 +79,6 @@ retire_after = "1h"
 def schema_url(pg: str, schema: str) -> str:
     url = sa.make_url(pg).update_query_dict({"options": f"-csearch_path={schema}"})
     return url.render_as_string(hide_password=False)
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Hosts:
@@ -224,7 +222,7 @@ def run(workers: int, args: argparse.Namespace, admin: sa.Engine) -> Run:
                 store.add_source(Source(name=name), now=clock.now())
                 feed = Endpoint(url=hosts.rss_url(index), kind=EndpointKind.FEED, source=name)
                 store.add_endpoint(feed, now=clock.now())
-        env = {k: v for k, v in os.environ.items() if not k.startswith("COPYDESK_")}
+        env = clean_env()
         for number in range(workers):
             mine = dict(env, COPYDESK_FETCH__USER_AGENT_CONTACT=f"https://bench.invalid/w{number}")
             processes.append(
@@ -282,7 +280,7 @@ def run(workers: int, args: argparse.Namespace, admin: sa.Engine) -> Run:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.parser(__doc__)
     parser.add_argument("--hosts", type=int, default=60)
     parser.add_argument("--articles", type=int, default=5, help="articles per host")
     parser.add_argument("--seconds", type=float, default=40.0)

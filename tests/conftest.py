@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from benchmarks.harness import find_corpus
 from copydesk.clock import FixedClock
 
 REPO = Path(__file__).resolve().parent.parent
@@ -17,16 +18,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DEFAULT_PG = "postgresql+psycopg://root@127.0.0.1:5432/test"
 
 
-def corpus_path() -> Path | None:
-    """Where the shared corpus is, or None when this machine has none."""
-    configured = os.environ.get("COPYDESK_CORPUS")
-    path = Path(configured) if configured else REPO.parent / "shared" / "corpus"
-    return path if path.is_dir() else None
-
-
 @pytest.fixture
 def corpus() -> Path:
-    path = corpus_path()
+    path = find_corpus()
     if path is None:
         pytest.skip("shared corpus not found: set COPYDESK_CORPUS to ../shared/corpus")
     return path

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "classify.py"
-
-
-def load(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("copydesk_bench_classify", BENCH)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, spec.name, module)  # dataclasses resolve names through it
-    spec.loader.exec_module(module)
-    return module
+from benchmarks import classify as bench
 
 
 @pytest.mark.corpus
-def test_labelled_changes(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    bench = load(monkeypatch)
+def test_labelled_changes(corpus: Path) -> None:
     report = bench.evaluate(corpus)
     assert report.cases > 1000
     assert report.kind_correct / report.cases >= 0.98

@@ -4,31 +4,18 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from benchmarks.harness import Project, clean_env, config_toml, pick
 from copydesk.clock import HeldClock
 from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer
 
-CONFIG = """
-[fetch]
-allow_hosts = ["127.0.0.1"]
-per_host_concurrency = 4
-per_host_delay = "10ms"
-[schedule]
-feed_interval = "1s"
-after_change = "500ms"
-max_interval = "1s"
-retire_after = "1h"
-[archive]
-warc_dir = "warc"
-"""
+CONFIG = config_toml(archive={"warc_dir": "warc"})
 
 # What a version is, for comparing two databases: texts, capture times and classification.
 VERSION_KEYS = (
@@ -46,21 +33,13 @@ VERSION_KEYS = (
 
 
 def env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("COPYDESK_")}
+    return clean_env()
 
 
 def copydesk(
     workdir: Path, db: str, *args: str, timeout: float = 180
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "copydesk", "--db", str(workdir / db), *args],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-        env=env(),
-    )
+    return Project(workdir, db=db).run(*args, timeout=timeout)
 
 
 def exported(workdir: Path, db: str) -> list[dict[str, object]]:
@@ -73,8 +52,7 @@ def exported(workdir: Path, db: str) -> list[dict[str, object]]:
 
 def versions_of(rows: list[dict[str, object]]) -> list[dict[str, object]]:
     """The versions, per article in time order (article ids differ between databases)."""
-    picked = [{k: row[k] for k in VERSION_KEYS} for row in rows]
-    return sorted(picked, key=lambda v: (str(v["article_url"]), str(v["captured_at"])))
+    return pick(rows, VERSION_KEYS)
 
 
 @dataclass
@@ -86,7 +64,7 @@ class TrackedRun:
 
 def track_newsroom(workdir: Path, *, articles: int = 6, edits: int = 2) -> TrackedRun:
     """Track a newsroom with WARC capture on until its script has played out."""
-    (workdir / "copydesk.toml").write_text(CONFIG, encoding="utf-8")
+    project = Project(workdir, db="live.db", config=CONFIG)
     clock = HeldClock()
     config = NewsroomConfig(
         seed=11,
@@ -98,25 +76,10 @@ def track_newsroom(workdir: Path, *, articles: int = 6, edits: int = 2) -> Track
     )
     newsroom = Newsroom(config, clock=clock)
     with NewsroomServer(newsroom) as server:
-        added = copydesk(workdir, "live.db", "add", server.rss_url)
+        added = project.run("add", server.rss_url)
         assert added.returncode == 0, added.stderr
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "copydesk", "--db", str(workdir / "live.db"), "run"],
-            cwd=workdir,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env(),
-        )
-        deadline = time.monotonic() + 60
-        while newsroom.request_counts.get("/rss.xml", 0) < 2:
-            assert time.monotonic() < deadline, "the tracker never polled the feed"
-            time.sleep(0.05)
-        clock.start()
-        time.sleep(newsroom.script_end + 4)
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=60)
-        assert proc.returncode == 0, err
+        code, out, err = project.track_script(newsroom, clock, capture=True)
+        assert code == 0, err
     return TrackedRun(workdir=workdir, db="live.db", output=out)
 
 

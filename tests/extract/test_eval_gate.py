@@ -6,35 +6,20 @@ Re-measure with `python benchmarks/extraction.py` and update the baseline when q
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from benchmarks import extraction as bench
+
 BASELINE = json.loads((Path(__file__).parent / "eval_baseline.json").read_text())
 TOLERANCE = 0.01
-
-
-def _benchmark() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "_bench_extraction", REPO / "benchmarks" / "extraction.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look the module up while building classes
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.corpus
 @pytest.mark.timeout(120)
 def test_f1_not_below_baseline(corpus: Path) -> None:
-    bench = _benchmark()
     benchmark = corpus / "article-extraction-benchmark"
     ids = sorted(json.loads((benchmark / "ground-truth.json").read_text(encoding="utf-8")))
     pages = bench.load_pages(benchmark, ids[: BASELINE["pages"]])

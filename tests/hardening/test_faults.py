@@ -6,12 +6,7 @@ One short end-to-end run of `copydesk run` with every fault kind mixed into norm
 
 from __future__ import annotations
 
-import json
-import os
 import sqlite3
-import subprocess
-import sys
-import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -19,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from benchmarks.harness import Project, config_toml
 from copydesk.clock import SystemClock
 from copydesk.errors import ExtractError, FetchError
 from copydesk.extract import extract_article
@@ -31,65 +27,21 @@ from copydesk.newsroom.faults import (
     interrupted,
     unrecorded,
 )
-from copydesk.records import Endpoint, EndpointKind, Source
 from copydesk.settings import FetchSettings
-from copydesk.store import Store
 
 STARTUP = 5.0  # nothing is live before the tracker is up
-CONFIG = """
-[fetch]
-allow_hosts = ["127.0.0.1"]
-per_host_concurrency = 8
-per_host_delay = "0s"
 # 4 s, not less: a six-hop redirect chain on a newsroom busy with bombs and 10,000-entry feeds
 # must run out of hops, not out of time, to be recorded under its own reason.
-total_timeout = "4s"
-connect_timeout = "1s"
-[schedule]
-feed_interval = "1s"
-after_change = "500ms"
-max_interval = "1s"
-retire_after = "1h"
-error_backoff = "250ms"
-max_error_backoff = "1s"
-"""
-
-
-def copydesk(workdir: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "copydesk", "--db", str(workdir / "faults.db"), *args]
-
-
-def environment() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("COPYDESK_")}
-
-
-def run_tracker(workdir: Path, seconds: float) -> tuple[int, int, str]:
-    """`copydesk run --for`; returns (exit code, peak RSS in KB read from /proc, stderr)."""
-    proc = subprocess.Popen(
-        copydesk(workdir, "run", "--for", f"{seconds:.0f}s"),
-        cwd=workdir,
-        env=environment(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    peak = 0
-    while proc.poll() is None:
-        try:
-            status = Path(f"/proc/{proc.pid}/status").read_text()
-        except OSError:
-            break
-        for line in status.splitlines():
-            if line.startswith("VmHWM:"):
-                peak = max(peak, int(line.split()[1]))
-        time.sleep(0.5)
-    _out, err = proc.communicate(timeout=seconds + 60)
-    return proc.returncode, peak, err
+CONFIG = config_toml(
+    fetch={"per_host_concurrency": 8, "per_host_delay": "0s", "total_timeout": "4s",
+           "connect_timeout": "1s"},
+    schedule={"error_backoff": "250ms", "max_error_backoff": "1s"},
+)  # fmt: skip
 
 
 @pytest.mark.slow
 def test_faults_are_recorded_and_everything_after_them_is_captured(tmp_path: Path):
-    (tmp_path / "copydesk.toml").write_text(CONFIG, encoding="utf-8")
+    project = Project(tmp_path, db="faults.db", config=CONFIG)
     config = NewsroomConfig(
         seed=11,
         articles=8,
@@ -104,18 +56,16 @@ def test_faults_are_recorded_and_everything_after_them_is_captured(tmp_path: Pat
     newsroom = Newsroom(config, clock=SystemClock())
     with NewsroomServer(newsroom) as server:
         # Registered directly: `copydesk add` itself would meet the faults.
-        with Store.open(f"sqlite:///{tmp_path / 'faults.db'}") as store:
-            store.add_source(Source(name="newsroom"), now=SystemClock().now())
-            endpoint = Endpoint(url=server.rss_url, kind=EndpointKind.FEED, source="newsroom")
-            store.add_endpoint(endpoint, now=SystemClock().now())
-        code, peak_kb, err = run_tracker(tmp_path, newsroom.script_end - newsroom.elapsed() + 12)
+        project.register(server.rss_url)
+        seconds = newsroom.script_end - newsroom.elapsed() + 12
+        run = project.run_measured("run", "--for", f"{seconds:.0f}s", timeout=seconds + 60)
         truth = newsroom.ground_truth(base_url=server.base_url)
         served = newsroom.faults.served
         calm = newsroom.real_time(config.faults_until or 0.0)
-    assert code == 0, err[-2000:]  # the daemon stayed up
-    assert "Traceback" not in err
+    assert run.code == 0, run.stderr[-2000:]  # the daemon stayed up
+    assert "Traceback" not in run.stderr
     assert len({f.kind for f in served}) >= 8, Counter(f.kind for f in served)
-    with sqlite3.connect(tmp_path / "faults.db") as db:
+    with sqlite3.connect(project.db_file) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         checks = db.execute(
             "SELECT a.url, c.error FROM checks c JOIN articles a ON a.id = c.article_id"
@@ -132,16 +82,8 @@ def test_faults_are_recorded_and_everything_after_them_is_captured(tmp_path: Pat
     assert missing == [], {f.path: errors.get(f.path) for f in missing}
     assert interrupted(served, errors) == []
     assert retired[0] == 0
-    assert peak_kb < 600_000, f"peak RSS {peak_kb} KB"
-    exported = subprocess.run(
-        copydesk(tmp_path, "export", "--format", "jsonl", "--out", "-"),
-        cwd=tmp_path,
-        env=environment(),
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    rows = [json.loads(line) for line in exported.splitlines() if line.strip()]
+    assert run.peak_kb < 600_000, f"peak RSS {run.peak_kb} KB"
+    rows = project.export()
     last = {t.article_url: t for t in truth if not t.trivial}
     after = [t for t in truth if t.live_at >= calm or last[t.article_url] is t]
     score = score_capture(truth, rows)

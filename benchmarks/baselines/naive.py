@@ -1,6 +1,6 @@
 """The naive loop benchmarks/tracker.py measures copydesk against: httpx + trafilatura + sha256.
 
-    python benchmarks/naive.py FEED_URL OUT.json [--feed-interval 1]
+    python benchmarks/baselines/naive.py FEED_URL OUT.json [--feed-interval 1]
 
 One thread, no database, no politeness: poll the feed every `--feed-interval` seconds (feedparser,
 as copydesk does), and in between fetch every known article in turn, extract its text with

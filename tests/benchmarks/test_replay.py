@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
-from copydesk.schedule.anchors import Fixed, NewsDiffs, NewsSniffer, newsdiffs_delay
-from copydesk.schedule.replay import (
+from benchmarks.baselines.policies import Fixed, NewsDiffs, NewsSniffer, newsdiffs_delay
+from benchmarks.baselines.replay import (
     Chain,
     CopydeskPolicy,
     Observed,
@@ -15,6 +14,7 @@ from copydesk.schedule.replay import (
     replay,
     replay_budget,
 )
+from benchmarks.schedule import load_chains
 from copydesk.settings import ScheduleSettings
 
 MIN = 60.0
@@ -102,23 +102,12 @@ def test_budget_limits_fetches_and_copydesk_policy_runs() -> None:
     assert isinstance(tight, Score)
 
 
-def _benchmark_module():  # type: ignore[no-untyped-def]
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "schedule.py"
-    spec = importlib.util.spec_from_file_location("schedule_benchmark", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.corpus
 def test_corpus_slice_smoke(corpus: Path) -> None:
     folder = corpus / "bbc-homepage-headline-versions"
     if not folder.is_dir():
         pytest.skip("BBC headline corpus not present")
-    bench = _benchmark_module()
-    chains = sorted(bench.load_chains(folder), key=lambda c: c.discovered)[:400]
+    chains = sorted(load_chains(folder), key=lambda c: c.discovered)[:400]
     assert all("/live/" not in c.key for c in chains)
     sniffer = replay(chains, NewsSniffer())
     fixed = replay(chains, Fixed())

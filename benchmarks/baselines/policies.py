@@ -1,17 +1,17 @@
-"""Re-implementations of other trackers' re-check rules, scored by the replay as anchors."""
+"""Baselines: other trackers' re-check rules, re-implemented so the replay can score them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from copydesk.schedule.replay import Observed
+from benchmarks.baselines.replay import Observed
 
 MINUTE = 60.0
 DAY = 86400.0
 
 
 class _NoLearning:
-    """Anchors learn nothing and rank due checks oldest-first."""
+    """Baselines learn nothing and rank due checks oldest-first."""
 
     def observe(self, obs: Observed, now: float, changed: bool) -> None:
         return None
