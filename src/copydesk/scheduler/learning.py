@@ -1,7 +1,7 @@
 """What the schedule learns from checks: each source's edit statistics, shared by every worker.
 
 It keeps the store's per-source statistics and the pure policy in step, the way
-copydesk.schedule.replay.CopydeskPolicy does in the benchmark. Each tracker learns from its own
+benchmarks.baselines.replay.CopydeskPolicy does in the benchmark. Each tracker learns from its own
 checks in memory and adds that to the store every `schedule.stats_refresh` (and at a stop),
 then reloads the sum of every worker's.
 """
