@@ -342,19 +342,18 @@ def main() -> None:
     parser.add_argument(
         "--copies-unindexed",
         action="store_true",
-        help="leave the copies out of the search index (search covers the loaded history)",
+        help="PostgreSQL: leave the copies out of the search index (it covers the loaded"
+        " history only)",
     )
     parser.add_argument("--no-sync", action="store_true", help="never catch up the search index")
     parser.add_argument(
         "--copies",
         type=int,
         default=0,
-        help="PostgreSQL: repeat the loaded history this many more times in SQL, each --days"
-        " later (sizes beyond what the loader fills in the time at hand)",
+        help="repeat the loaded history this many more times in SQL, each one later than the"
+        " last (sizes beyond what the loader fills in the time at hand)",
     )
     args = parser.parse_args()
-    if args.copies and args.backend != "postgresql":
-        parser.error("--copies is for --backend postgresql")
     url, scratch = database(args)
     print(f"{os.cpu_count()} CPUs; load average before {os.getloadavg()}")
     try:

@@ -317,21 +317,26 @@ _REPEATED = (
 def repeat(
     url: str, copies: int, days: int, *, search: bool = True, progress: bool = True
 ) -> float:
-    """PostgreSQL: the loaded history `copies` more times over, in SQL; returns seconds taken.
+    """The loaded history `copies` more times over, in SQL; returns seconds taken.
 
     For sizes the loader cannot reach in the time at hand on a shared machine: each copy is
     the same stories under new article, version and check ids, its times `days` later than the
     one before (so the span grows and change lists stay in time order), its URLs made unique.
-    Text blobs are shared (same bytes, same hash). Each copy's keys come after the last one's
-    in every index but two (content hashes, search words): those are dropped first and built
-    once at the end. Foreign-key and counting triggers are off while copying
-    (session_replication_role); the per-source figures are recounted in one statement each.
-    With search=False the copies stay out of the search index (its GIN build is what takes
-    hours on a shared machine): search then covers the first history only.
+    Text blobs are shared (same bytes, same hash).
+
+    PostgreSQL: each copy's keys come after the last one's in every index but two (content
+    hashes, search words): those are dropped first and built once at the end. Foreign-key and
+    counting triggers are off while copying (session_replication_role); the per-source figures
+    are recounted in one statement each. With search=False the copies stay out of the search
+    index (its GIN build is what takes hours on a shared machine): search then covers the
+    first history only. SQLite: the counting triggers stay on; the contentless FTS5 index
+    cannot be copied, so the copies are indexed from their blobs by the search index's own
+    sync (benchmarks/web.py runs it before measuring unless --no-sync).
     """
     started = time.perf_counter()
     engine = sa.create_engine(url)
-    shift = f"interval '{days} days'"
+    postgresql = engine.dialect.name == "postgresql"
+    search = search and postgresql
     try:
         with engine.begin() as conn:
             tops = {
@@ -339,32 +344,13 @@ def repeat(
                 for table, key, _ in _REPEATED
                 if table != "version_search"
             }
-            columns = {
-                table: conn.execute(
-                    sa.text(
-                        "SELECT column_name, data_type FROM information_schema.columns "
-                        "WHERE table_schema = current_schema() AND table_name = :t "
-                        "ORDER BY ordinal_position"
-                    ),
-                    {"t": table},
-                ).all()
-                for table, _, _ in _REPEATED
-            }
-            indexes = conn.execute(
-                sa.text(
-                    "SELECT indexname, indexdef FROM pg_indexes "
-                    "WHERE schemaname = current_schema() AND indexname IN "
-                    "('ix_versions_content_hash', 'ix_version_search_document')"
-                )
-            ).all()
-            if not search:
-                indexes = [i for i in indexes if i[0] != "ix_version_search_document"]
-            for name, _ in indexes:
-                conn.execute(sa.text(f'DROP INDEX "{name}"'))
+            columns = {table: _columns(conn, table) for table, _, _ in _REPEATED}
+            indexes = _drop_indexes(conn, search) if postgresql else []
         for k in range(1, copies + 1):
             with engine.begin() as conn:
-                conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
-                conn.execute(sa.text("SET LOCAL copydesk.counting = 'off'"))
+                if postgresql:
+                    conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
+                    conn.execute(sa.text("SET LOCAL copydesk.counting = 'off'"))
                 for table, key, ids in _REPEATED:
                     if table == "version_search" and not search:
                         continue
@@ -373,8 +359,8 @@ def repeat(
                         names.append(name)
                         if name in ids:
                             values.append(f"{name} + {k * tops[ids[name]]}")
-                        elif kind.startswith("timestamp"):
-                            values.append(f"{name} + {k} * {shift}")
+                        elif kind.lower().startswith(("timestamp", "datetime")):
+                            values.append(_later(name, k * days, postgresql=postgresql))
                         elif table == "articles" and name == "url":
                             values.append(f"url || '?copy={k}'")
                         else:
@@ -389,24 +375,71 @@ def repeat(
             if progress:
                 took = time.perf_counter() - started
                 print(f"  copy {k}/{copies}: {took:6.0f} s", flush=True)
-        with engine.begin() as conn:
-            conn.execute(sa.text("SET LOCAL maintenance_work_mem = '256MB'"))
-            for name, definition in indexes:
-                began = time.perf_counter()
-                conn.execute(sa.text(definition))
-                if progress:
-                    print(f"  index {name}: {time.perf_counter() - began:.0f} s", flush=True)
-            _recount(conn)
-            for table, key, _ in _REPEATED[:3]:
-                conn.execute(
-                    sa.text(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', '{key}'), "
-                        f"(SELECT max({key}) FROM {table}))"
-                    )
-                )
+        if postgresql:
+            with engine.begin() as conn:
+                _rebuild(conn, indexes, progress=progress)
     finally:
         engine.dispose()
     return time.perf_counter() - started
+
+
+def _columns(conn: sa.Connection, table: str) -> list[tuple[str, str]]:
+    """(name, declared type) of each column, in order."""
+    if conn.dialect.name == "sqlite":
+        rows = conn.execute(sa.text(f"SELECT name, type FROM pragma_table_info('{table}')"))
+    else:
+        rows = conn.execute(
+            sa.text(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name = :t "
+                "ORDER BY ordinal_position"
+            ),
+            {"t": table},
+        )
+    return [(str(name), str(kind)) for name, kind in rows]
+
+
+def _later(column: str, days: int, *, postgresql: bool) -> str:
+    """`column` moved `days` later; SQLite's UTC text keeps its microseconds."""
+    if postgresql:
+        return f"{column} + interval '{days} days'"
+    return f"datetime({column}, '+{days} days') || substr({column}, 20)"
+
+
+def _drop_indexes(conn: sa.Connection, search: bool) -> list[tuple[str, str]]:
+    """Drop the indexes whose keys copies do not append at the end; returns their definitions."""
+    found = [
+        (str(name), str(definition))
+        for name, definition in conn.execute(
+            sa.text(
+                "SELECT indexname, indexdef FROM pg_indexes "
+                "WHERE schemaname = current_schema() AND indexname IN "
+                "('ix_versions_content_hash', 'ix_version_search_document')"
+            )
+        )
+        if search or name != "ix_version_search_document"
+    ]
+    for name, _ in found:
+        conn.execute(sa.text(f'DROP INDEX "{name}"'))
+    return found
+
+
+def _rebuild(conn: sa.Connection, indexes: list[tuple[str, str]], *, progress: bool) -> None:
+    """PostgreSQL after copying: indexes back, figures recounted, sequences past the top."""
+    conn.execute(sa.text("SET LOCAL maintenance_work_mem = '256MB'"))
+    for name, definition in indexes:
+        began = time.perf_counter()
+        conn.execute(sa.text(definition))
+        if progress:
+            print(f"  index {name}: {time.perf_counter() - began:.0f} s", flush=True)
+    _recount(conn)
+    for table, key, _ in _REPEATED[:3]:
+        conn.execute(
+            sa.text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', '{key}'), "
+                f"(SELECT max({key}) FROM {table}))"
+            )
+        )
 
 
 def _recount(conn: sa.Connection) -> None:
