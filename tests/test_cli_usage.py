@@ -353,21 +353,18 @@ def test_log_format_json_is_one_object_per_line(tmp_path, failing_site):
     assert faults[f"{failing_site}/gone"]["level"] == "info"
 
 
-def test_run_shows_a_live_status_line_in_a_terminal_only(tmp_path, failing_site):
+def in_terminal(*args: str, cwd: Path) -> tuple[int, str]:
+    """`python -m copydesk ARGS` with a pseudo-terminal as its stdin, stdout and stderr."""
     import pty
 
-    db = _tracked(tmp_path, failing_site)
-    piped = cli("--db", db, "run", "--for", "2s", cwd=tmp_path)
-    assert "●" not in piped.stdout
-    assert "checks ·" not in piped.stdout
     leader, follower = pty.openpty()
     env = {k: v for k, v in os.environ.items() if not k.startswith("COPYDESK_")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "copydesk", "--db", db, "run", "--for", "3s"],
+        [sys.executable, "-m", "copydesk", *args],
         stdin=follower,
         stdout=follower,
         stderr=follower,
-        cwd=tmp_path,
+        cwd=cwd,
         env=env | {"TERM": "xterm", "COLUMNS": "120"},
     )
     os.close(follower)
@@ -380,11 +377,65 @@ def test_run_shows_a_live_status_line_in_a_terminal_only(tmp_path, failing_site)
         if not chunk:
             break
         seen += chunk
-    process.wait(timeout=60)
+    process.wait(timeout=120)
     os.close(leader)
-    text = seen.decode("utf-8", "replace")
-    assert process.returncode == 0, text
-    assert re.search(r"\d+ checks · \d+ new versions · \d+ errors · \d+ polls", text), text
+    return process.returncode, seen.decode("utf-8", "replace")
+
+
+STATUS = re.compile(
+    r"\d+ checks · \d+ new versions · \d+ errors · \d+ polls · "
+    r"(next check in \d+(\.\d)?[smh]|checks due now|nothing due)"
+)
+
+
+def test_run_shows_a_live_status_line_in_a_terminal_only(tmp_path, failing_site):
+    db = _tracked(tmp_path, failing_site)
+    piped = cli("--db", db, "run", "--for", "2s", cwd=tmp_path)
+    assert "●" not in piped.stdout
+    assert "checks ·" not in piped.stdout
+    code, text = in_terminal("--db", db, "run", "--for", "3s", cwd=tmp_path)
+    assert code == 0, text
+    assert STATUS.search(text), text
+
+
+DEMO = ("demo", "--for", "4s", "--articles", "2", "--port", "0", "--no-keep-serving")
+
+
+def test_demo_shows_a_live_status_line_in_a_terminal_only(tmp_path):
+    code, text = in_terminal("--db", str(tmp_path / "tty.db"), *DEMO, cwd=tmp_path)
+    assert code == 0, text
+    assert STATUS.search(text), text  # never silent while it tracks
+    piped = cli("--db", str(tmp_path / "pipe.db"), *DEMO, cwd=tmp_path)
+    assert piped.returncode == 0, piped.stderr
+    assert "Captured" in piped.stdout
+    assert not STATUS.search(piped.stdout + piped.stderr)
+    assert not ANSI.search(piped.stdout + piped.stderr)
+
+
+def test_import_and_export_draw_progress_in_a_terminal_only(tmp_path, db):
+    from tests.evidence.test_imports import URL, A, B
+    from tests.evidence.test_pywb import write_crawl
+
+    crawl = write_crawl(
+        tmp_path / "crawl.warc.gz", [(URL, "20240501090000", A), (URL, "20240503090000", B)]
+    )
+    code, text = in_terminal("--db", str(tmp_path / "tty.db"), "import", str(crawl), cwd=tmp_path)
+    assert code == 0, text
+    assert "crawl.warc.gz" in text  # the file's bar: its name, a bar, bytes read
+    assert "━" in text
+    assert "Imported:" in text
+    piped = cli("--db", str(tmp_path / "pipe.db"), "import", str(crawl), cwd=tmp_path)
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stderr == ""
+    assert piped.stdout.startswith("Imported:")
+    out = tmp_path / "versions.jsonl"
+    code, text = in_terminal("--db", db, "export", "--out", str(out), cwd=tmp_path)
+    assert code == 0, text
+    assert "versions written: 2" in text
+    assert len(out.read_text().splitlines()) == 2
+    piped = cli("--db", db, "export", "--out", str(tmp_path / "again.jsonl"), cwd=tmp_path)
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stderr == ""
 
 
 def test_export_counts_rows_only_on_a_terminal():

@@ -66,6 +66,7 @@ def run_warc_export(ctx: typer.Context, out: str, source: str | None, since: str
 
 
 def _file_progress() -> Progress:
+    """A bar per file (or Wayback run) on stderr, in a terminal; nothing at all in a pipe."""
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -73,6 +74,7 @@ def _file_progress() -> Progress:
         TimeRemainingColumn(),
         console=err_console,
         transient=True,
+        disable=not err_console.is_terminal,  # enabled, Rich leaves a blank line in a pipe
     )
 
 
