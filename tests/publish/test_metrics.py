@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from copydesk.errors import HTTPStatusError
-from copydesk.records import ArticleStatus, Source
+from copydesk.records import ArticleStatus, Notice, NotifyTarget, Source
 from copydesk.store import search_index_behind, sync_search_index
 from tests.publish.conftest import START, _article, record
 
@@ -71,6 +71,37 @@ def test_metrics_are_valid_exposition_and_show_the_queue(client, newsroom, web_c
     )
     assert samples["copydesk_queue_polls_due"] == 0
     assert samples["copydesk_notifications_pending"] == 0
+
+
+def test_notification_gauges_follow_the_outbox(client, newsroom):
+    store = newsroom.store
+    at = START.replace(hour=21)
+    targets = tuple(NotifyTarget(url=f"json://127.0.0.1:9/{n}") for n in range(3))
+    notice = Notice(
+        article_id=newsroom.calm,
+        source="daily",
+        kind="substantive",
+        title="Calm story",
+        article_url="https://daily.example/calm",
+        at=at,
+        targets=targets,
+    )
+    record(store, newsroom.calm, at, _article("Calm story", "A new paragraph."), notices=(notice,))
+    sent, retrying, failed = store.claim_deliveries(at, limit=10, lease=timedelta(minutes=1))
+    store.mark_delivery(sent.id, status="sent", at=at)
+    store.mark_delivery(
+        retrying.id, status="pending", at=at, error="503", next_attempt_at=at + timedelta(minutes=1)
+    )
+    store.mark_delivery(failed.id, status="failed", at=at, error="gave up")
+    text = client.get("/metrics").text
+    samples = _samples(text)
+    assert samples["copydesk_notifications_sent_total"] == 1
+    assert samples["copydesk_notifications_failed_total"] == 1
+    assert samples["copydesk_notifications_pending"] == 1
+    assert samples["copydesk_notifications_retrying"] == 1
+    families = _families(text)
+    assert families["copydesk_notifications_pending"].type == "gauge"
+    assert families["copydesk_notifications_sent"].type == "counter"
 
 
 def test_label_values_are_escaped_by_the_library(client, newsroom):
