@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 import copydesk.cli.main  # noqa: F401  (registers every command on the app)
@@ -29,8 +30,10 @@ def _page(title: str, paragraphs: tuple[str, ...]) -> str:
     )
 
 
-def _run(lines: list[str]) -> list[dict[str, object]]:
-    result = CliRunner().invoke(app, ["extract", "--jsonl"], input="\n".join(lines) + "\n")
+def _run(lines: list[str], *options: str) -> list[dict[str, object]]:
+    result = CliRunner().invoke(
+        app, ["extract", "--jsonl", *options], input="\n".join(lines) + "\n"
+    )
     assert result.exit_code == 0, result.output
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
@@ -61,3 +64,36 @@ def test_jsonl_bad_lines_give_errors_and_do_not_stop_the_stream() -> None:
     assert "error" in rows[2]
     assert rows[3]["url"] == "https://ledger.example/c"
     assert rows[3]["paragraphs"] == [_PROSE]
+
+
+def test_jsonl_in_several_processes_keeps_the_input_order() -> None:
+    """`--jobs 3` (and the default, one per CPU): the same lines as one process, in order."""
+    pages = [
+        json.dumps({"url": f"https://ledger.example/{n}", "html": _page(f"Story {n}", (_PROSE,))})
+        for n in range(20)
+    ]
+    pages[7] = "{not json"
+    one = _run(pages, "--jobs", "1")
+    assert [row["url"] for row in one[:3]] == [f"https://ledger.example/{n}" for n in range(3)]
+    assert one[7]["url"] is None
+    assert str(one[7]["error"]).startswith("line 8: bad input")
+    assert one[8]["url"] == "https://ledger.example/8"
+    assert _run(pages, "--jobs", "3") == one
+    assert _run(pages) == one
+
+
+def test_jsonl_jobs_run_in_other_processes(monkeypatch) -> None:
+    """The pages really are extracted elsewhere: each worker reports its own process id."""
+    import multiprocessing
+    import os
+
+    from copydesk.cli import pages
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the patch below reaches workers only when they are forked")
+    monkeypatch.setattr(pages, "article_json", lambda article, url: {"pid": os.getpid()})
+    lines = [json.dumps({"url": "u", "html": _page("T", (_PROSE,))})] * 12
+    rows = _run(lines, "-j", "2")
+    seen = [int(str(row["pid"])) for row in rows]
+    assert os.getpid() not in seen
+    assert len(seen) == 12
