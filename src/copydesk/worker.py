@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -21,6 +22,7 @@ from copydesk.errors import CopydeskError
 from copydesk.evidence import WaybackSaver
 from copydesk.pipeline import CheckReport, Tracker
 from copydesk.records import CheckOutcome, Endpoint, TrackedArticle
+from copydesk.urls import host_of
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +75,7 @@ class Worker:
         self._freed = asyncio.Event()  # set when a task ends, so its place is filled at once
         self._tasks: set[asyncio.Task[None]] = set()
         self._busy_endpoints: set[int] = set()
+        self._busy_hosts: Counter[str] = Counter()  # host -> checks in flight there
         self._polls: set[asyncio.Task[None]] = set()
         self.courier = courier
         self._courier_task: asyncio.Task[None] | None = None
@@ -182,7 +185,8 @@ class Worker:
         cooled = self.clock.monotonic()
         self._cooling = {k: t for k, t in self._cooling.items() if t > cooled}
         skip = frozenset(self._busy_endpoints | set(self._cooling))
-        endpoints, articles = await asyncio.to_thread(self._due_work, room, skip)
+        busy_hosts = {host: n for host, n in self._busy_hosts.items() if n > 0}
+        endpoints, articles = await asyncio.to_thread(self._due_work, room, skip, busy_hosts)
         for endpoint in endpoints:
             self._polls.add(self._spawn(self._poll(endpoint)))
         for article in articles:
@@ -191,14 +195,16 @@ class Worker:
         return started, started >= room
 
     def _due_work(
-        self, room: int, skip: frozenset[int]
+        self, room: int, skip: frozenset[int], busy_hosts: dict[str, int]
     ) -> tuple[list[Endpoint], list[TrackedArticle]]:
         """What to start now, asked of the scheduler (in a thread: it reads and leases)."""
         now = self.clock.now()
         scheduler = self.tracker.scheduler
         scheduler.upkeep(now)
         endpoints = scheduler.claim_polls(now, limit=room, lease=self.lease, skip=skip)
-        articles = scheduler.claim(now, limit=room - len(endpoints), lease=self.lease)
+        articles = scheduler.claim(
+            now, limit=room - len(endpoints), lease=self.lease, busy_hosts=busy_hosts
+        )
         return endpoints, articles
 
     def _start_saves(self) -> None:
@@ -253,6 +259,16 @@ class Worker:
             logger.warning("could not give back the poll of endpoint %d: %s", endpoint_id, exc)
 
     async def _check(self, article: TrackedArticle) -> None:
+        host = host_of(article.url)
+        self._busy_hosts[host] += 1
+        try:
+            await self._run_check(article)
+        finally:
+            self._busy_hosts[host] -= 1
+            if self._busy_hosts[host] <= 0:
+                del self._busy_hosts[host]
+
+    async def _run_check(self, article: TrackedArticle) -> None:
         try:
             report = await self.tracker.check_article(article)
         except asyncio.CancelledError:

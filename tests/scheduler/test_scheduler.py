@@ -72,6 +72,26 @@ def test_claim_reads_ranks_and_leases_and_two_schedulers_never_share(store, cloc
     assert {a.id for a in first} <= {a.id for a in again}
 
 
+def test_a_workers_places_go_to_hosts_that_can_serve_them(store, clock):
+    """Oldest due first, but never more checks of one host in flight than it serves at once."""
+    now = clock.now()
+    settings = settings_from_mapping({"fetch": {"per_host_concurrency": 2}})
+    store.add_source(Source(name="s"), now=now)
+    urls = [f"https://a.test/news/{i}" for i in range(6)]  # due first, all on one host
+    urls += ["https://b.test/news/1", "https://c.test/news/1", "https://c.test/news/2"]
+    store.add_articles("s", [Candidate(url=u) for u in urls], now=now)
+    scheduler = Scheduler(store=store, settings=settings, clock=clock)
+    first = scheduler.claim(now, limit=8, lease=LEASE, busy_hosts={})
+    assert sorted(a.url for a in first) == sorted([*urls[:2], *urls[6:]])
+    # a.test already has two checks of this worker in flight: none of its due ones is taken
+    store.add_articles("s", [Candidate(url="https://d.test/news/1")], now=now)
+    second = scheduler.claim(now, limit=8, lease=LEASE, busy_hosts={"a.test": 2, "b.test": 1})
+    assert [a.url for a in second] == ["https://d.test/news/1"]
+    assert [
+        a.url for a in scheduler.claim(now, limit=8, lease=LEASE, busy_hosts={"a.test": 1})
+    ] == [urls[2]]
+
+
 def test_over_budget_the_likeliest_change_is_claimed_first(store, clock):
     now = clock.now()
     settings = settings_from_mapping({"sources": {"s": {"max_fetches_per_hour": 1}}})

@@ -11,7 +11,8 @@ function the web's "next check" sentence uses, and the source statistics SourceL
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Sequence
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -22,9 +23,11 @@ from copydesk.schedule import CheckPlan, error_backoff, next_check, rank_due, st
 from copydesk.scheduler.learning import SourceLearning
 from copydesk.settings import Settings
 from copydesk.store import Store
+from copydesk.urls import host_of
 
 logger = logging.getLogger(__name__)
 
+_SPREAD_READ = 200  # due candidates read when spreading checks over hosts
 _WINDOW = 4  # candidates read per place to fill, so workers racing for the oldest still fill up
 RANK_WINDOW = 2000  # due articles of one over-budget source ranked per claim, oldest due first
 _PRUNE_EVERY = 600.0  # seconds between passes over the check log (store.keep_checks)
@@ -53,17 +56,52 @@ class Scheduler:
         """
         return self._store.claim_due_endpoints(now, limit=limit, lease=lease, skip=skip)
 
-    def claim(self, now: datetime, *, limit: int, lease: timedelta) -> list[TrackedArticle]:
-        """Lease up to `limit` due checks; within a source's fetch budget, likeliest first."""
+    def claim(
+        self,
+        now: datetime,
+        *,
+        limit: int,
+        lease: timedelta,
+        busy_hosts: Mapping[str, int] | None = None,
+    ) -> list[TrackedArticle]:
+        """Lease up to `limit` due checks; within a source's fetch budget, likeliest first.
+
+        `busy_hosts` (host -> this worker's checks in flight there): no host gets more checks
+        in flight than fetch.per_host_concurrency, so a worker's places go to hosts that can
+        serve them now instead of queueing behind one host's delay.
+        """
         if limit <= 0:
             return []
         if not self.budgeted:
+            if busy_hosts is not None:
+                return self._claim_spread(now, limit=limit, lease=lease, busy=busy_hosts)
             return self._store.claim_due_articles(now, limit=limit, lease=lease)
         until = now + lease
         due = self._store.due_counts(now)
         budgets = {name: self.budget(name) for name in due if self.budget(name) > 0}
         ids = self._ranked_ids(now, limit=limit, due=due, budgets=budgets)
         return self._store.lease(ids, now=now, until=until, limit=limit, budgets=budgets)
+
+    def _claim_spread(
+        self, now: datetime, *, limit: int, lease: timedelta, busy: Mapping[str, int]
+    ) -> list[TrackedArticle]:
+        """Oldest due first, at most per_host_concurrency checks of one host in flight.
+
+        Eight places all given to one host would wait out its delay one after another while
+        other hosts' checks are due; a place is only worth taking when its host can use it.
+        """
+        cap = max(1, self._settings.fetch.per_host_concurrency)
+        taken = Counter(busy)
+        ids: list[int] = []
+        for article in self._store.due_articles(now, limit=max(_SPREAD_READ, limit * _WINDOW)):
+            host = host_of(article.url)
+            if taken[host] >= cap:
+                continue
+            taken[host] += 1
+            ids.append(article.id)
+            if len(ids) >= 2 * limit:  # spares, for ids another worker leases first
+                break
+        return self._store.lease(ids, now=now, until=now + lease, limit=limit)
 
     def _ranked_ids(
         self, now: datetime, *, limit: int, due: dict[str, int], budgets: dict[str, int]
