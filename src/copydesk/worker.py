@@ -186,7 +186,9 @@ class Worker:
         self._cooling = {k: t for k, t in self._cooling.items() if t > cooled}
         skip = frozenset(self._busy_endpoints | set(self._cooling))
         busy_hosts = {host: n for host, n in self._busy_hosts.items() if n > 0}
-        endpoints, articles = await asyncio.to_thread(self._due_work, room, skip, busy_hosts)
+        endpoints, articles = await asyncio.to_thread(
+            self._due_work, room, skip, busy_hosts, len(self._polls)
+        )
         for endpoint in endpoints:
             self._polls.add(self._spawn(self._poll(endpoint)))
         for article in articles:
@@ -195,16 +197,26 @@ class Worker:
         return started, started >= room
 
     def _due_work(
-        self, room: int, skip: frozenset[int], busy_hosts: dict[str, int]
+        self, room: int, skip: frozenset[int], busy_hosts: dict[str, int], polling: int
     ) -> tuple[list[Endpoint], list[TrackedArticle]]:
-        """What to start now, asked of the scheduler (in a thread: it reads and leases)."""
+        """What to start now, asked of the scheduler (in a thread: it reads and leases).
+
+        Polls take at most half the places while checks are due (`polling`: polls in flight),
+        so a worker with many feeds to read still checks articles; places the checks leave
+        free go to more polls.
+        """
         now = self.clock.now()
         scheduler = self.tracker.scheduler
         scheduler.upkeep(now)
-        endpoints = scheduler.claim_polls(now, limit=room, lease=self.lease, skip=skip)
+        share = min(room, max(0, max(1, self.concurrency // 2) - polling))
+        endpoints = scheduler.claim_polls(now, limit=share, lease=self.lease, skip=skip)
         articles = scheduler.claim(
             now, limit=room - len(endpoints), lease=self.lease, busy_hosts=busy_hosts
         )
+        left = room - len(endpoints) - len(articles)
+        if left > 0 and len(endpoints) == share:  # more polls may be due, and there is room
+            taken = skip | {e.id for e in endpoints if e.id is not None}
+            endpoints += scheduler.claim_polls(now, limit=left, lease=self.lease, skip=taken)
         return endpoints, articles
 
     def _start_saves(self) -> None:
