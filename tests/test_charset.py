@@ -63,7 +63,6 @@ def test_only_the_kernel_decoder_guesses_charsets():
 
 
 def test_copydesk_extract_reads_a_saved_windows_1252_file(tmp_path):
-    import copydesk.cli.main  # noqa: F401  (registers the commands)
     from copydesk.cli.app import app
 
     saved = tmp_path / "page.html"

@@ -59,7 +59,6 @@ def env() -> dict[str, str]:
 
 def parse_cli(args: list[str]) -> tuple[str, dict]:
     """The command and its parameters as the real `copydesk` parses them (no callback runs)."""
-    import copydesk.cli.main  # noqa: F401  (registers the commands)
 
     group = typer.main.get_command(app)
     ctx = group.make_context("copydesk", list(args))

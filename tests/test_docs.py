@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from copydesk.cli import app
 from copydesk.settings import SETTINGS
 from tests.conftest import REPO
 
@@ -35,19 +34,37 @@ def test_readme_gives_the_two_setup_commands():
 
 
 def test_every_command_has_help():
-    from copydesk.cli.app import load_all
+    from copydesk.cli.app import all_commands
     from copydesk.cli.commands import COMMANDS
 
-    load_all()
-    registered = {c.name or c.callback.__name__: c for c in app.registered_commands}
-    groups = {g.name: g for g in app.registered_groups}
-    assert set(registered) | set(groups) == set(COMMANDS), "cli/commands.py lists every command"
+    commands = all_commands()
+    assert [n for n, c in commands.items() if c is None] == [], "each module defines its commands"
     assert set(COMMANDS) >= {
         "add", "sources", "remove", "run", "worker", "check", "history", "diff", "extract",
         "export", "demo", "stats", "serve",
     }  # fmt: skip
-    for name, command in registered.items():
-        doc = (command.callback.__doc__ or "").strip().splitlines()[0]
+    for name, command in commands.items():
+        doc = (command.help or "").strip().splitlines()[0]
         assert doc == COMMANDS[name][1], f"{name}: the table's help is the docstring's first line"
-    for name, group in groups.items():
-        assert group.typer_instance.info.help == COMMANDS[name][1]
+
+
+def test_command_modules_register_nothing_on_the_app():
+    """Importing a command module leaves the application as build_app made it."""
+    import importlib
+
+    from copydesk.cli.app import app
+    from copydesk.cli.commands import COMMANDS
+
+    for module in {module for module, _ in COMMANDS.values()}:
+        importlib.import_module(f"copydesk.cli.{module}")
+    assert app.registered_commands == []
+    assert app.registered_groups == []
+
+
+def test_cli_doc_is_current():
+    import runpy
+
+    render = runpy.run_path(str(REPO / "scripts" / "cli_doc.py"))["render"]
+    assert (REPO / "docs" / "cli.md").read_text(encoding="utf-8") == render(), (
+        "run: python scripts/cli_doc.py"
+    )

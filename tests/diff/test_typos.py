@@ -16,7 +16,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-import copydesk.cli.main  # noqa: F401  (registers every command on the app)
 from copydesk.cli.app import app
 from copydesk.clock import SystemClock
 from copydesk.diff import ChangeKind, classify

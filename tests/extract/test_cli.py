@@ -7,7 +7,6 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-import copydesk.cli.main  # noqa: F401  (registers every command on the app)
 from copydesk.cli.app import app
 
 _PROSE = (

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import copydesk.cli.main  # noqa: F401  (registers every command on the app)
 from copydesk.cli.app import app
 from copydesk.extract import extract_article
 from copydesk.extract.embeds import is_chrome

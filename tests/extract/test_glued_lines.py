@@ -15,7 +15,6 @@ import pytest
 from lxml import etree, html
 from typer.testing import CliRunner
 
-import copydesk.cli.main  # noqa: F401  (registers every command on the app)
 from copydesk.cli.app import app
 from copydesk.extract import extract_article
 from copydesk.extract.blocks import separate_loose_runs

@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import copydesk.cli.main  # noqa: F401  (registers every command on the app)
 from copydesk.cli.app import app
 from copydesk.pipeline import compare_pages
 

@@ -13,7 +13,6 @@ import pytest
 from lxml import html
 from typer.testing import CliRunner
 
-import copydesk.cli.main  # noqa: F401  (registers every command on the app)
 from copydesk.cli.app import app
 from copydesk.extract import extract_article
 from copydesk.extract.locate import drop_off_core

@@ -1,7 +1,10 @@
 """The Typer application, its global options, and helpers shared by the command modules.
 
-The application is a LazyGroup: its commands come from the table in cli/commands.py, and a
-command's module is imported only when that command runs (or its help is asked for).
+`build_app` makes the application from the table in cli/commands.py, which names every command
+and the module that defines it. A command module holds its commands in its own `commands` Typer
+and registers nothing on the application: the application's LazyGroup imports a module and takes
+the command from it only when that command runs (or its help is asked for), so
+`copydesk --help` imports no command module.
 """
 
 from __future__ import annotations
@@ -36,8 +39,7 @@ class LazyGroup(typer.core.TyperGroup):
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in self.commands and cmd_name in COMMANDS:
-            importlib.import_module(f"copydesk.cli.{COMMANDS[cmd_name][0]}")
-            command = _built(cmd_name)
+            command = built(cmd_name)
             if command is not None:
                 self.commands[cmd_name] = command
         return self.commands.get(cmd_name)
@@ -61,38 +63,44 @@ class LazyGroup(typer.core.TyperGroup):
             raise
 
 
-def _built(name: str) -> Any:
-    """The click command (or group) a module registered on `app` under `name`."""
+def built(name: str) -> Any:
+    """The click command (or group) `name`, from the module cli/commands.py names for it."""
+    module = importlib.import_module(f"copydesk.cli.{COMMANDS[name][0]}")
+    defined: typer.Typer = module.commands
     options = {"pretty_exceptions_short": True, "rich_markup_mode": None}
-    for info in app.registered_commands:
+    for info in defined.registered_commands:
         if (info.name or (info.callback.__name__ if info.callback else "")) == name:
             return typer.main.get_command_from_info(info, **options)  # type: ignore[arg-type]
-    for group in app.registered_groups:
+    for group in defined.registered_groups:
         if group.name == name:
             return typer.main.get_group_from_info(group, suggest_commands=True, **options)  # type: ignore[arg-type]
     return None
 
 
-def load_all() -> None:
-    """Import every command module (for tests and generated docs)."""
-    for module in dict.fromkeys(module for module, _ in COMMANDS.values()):
-        importlib.import_module(f"copydesk.cli.{module}")
+def all_commands() -> dict[str, Any]:
+    """Every command in help order, built from its module (for tests and generated docs)."""
+    return {name: built(name) for name in COMMANDS}
 
 
-app = typer.Typer(
-    name="copydesk",
-    help="Watch news sites and record every version of every article.",
-    cls=LazyGroup,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-    rich_markup_mode=None,  # help is plain text: `[[notify]]` in a help string stays as written
-    context_settings=_HELP_OPTIONS,
-)
+def build_app() -> typer.Typer:
+    """The `copydesk` application: the global options, and the commands of the table."""
+    made = typer.Typer(
+        name="copydesk",
+        help="Watch news sites and record every version of every article.",
+        cls=LazyGroup,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+        rich_markup_mode=None,  # help is plain text: `[[notify]]` in a help string stays as written
+        context_settings=_HELP_OPTIONS,
+    )
+    made.callback()(_global_options)
+    return made
+
+
 clock = SystemClock()
 
 
-@app.callback()
 def _global_options(
     ctx: typer.Context,
     db: Annotated[
@@ -125,6 +133,9 @@ def _global_options(
     ctx.obj = state
     if not {"--help", "-h"} & set(sys.argv[1:]):  # help stays readable with a broken config
         state.settings()  # every command validates the settings before it starts anything
+
+
+app = build_app()
 
 
 def settings_of(ctx: typer.Context) -> Settings:

@@ -1,9 +1,11 @@
 """The table of commands: which module defines each one, and its one-line help.
 
-`copydesk --help` and a typo's "did you mean" read this table and import no command module;
-running a command imports its module alone (with what that command needs), so the start-up
-of a command costs what that command uses. tests/test_cli.py checks the table against the
-commands the modules define: a new command needs a line here.
+This is the CLI's structure in one place. `cli.app.build_app` makes the application from it;
+each module named here holds its commands in a module-level `commands` Typer and registers
+nothing itself. `copydesk --help` and a typo's "did you mean" read this table and import no
+command module; running a command imports its module alone (with what that command needs), so
+the start-up of a command costs what that command uses. tests/test_docs.py checks the table
+against the commands the modules define: a new command needs a line here.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from copydesk.cli.app import app, clock, settings_of
+from copydesk.cli.app import clock, settings_of
 from copydesk.cli.context import CliState, console, install_stop_signals, open_store, open_tracker
 from copydesk.cli.output import plain
 from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer, score_capture
@@ -23,6 +23,8 @@ from copydesk.records import Endpoint, EndpointKind, Source
 from copydesk.settings import FetchSettings, ScheduleSettings, Settings, parse_duration
 from copydesk.store import Store
 from copydesk.worker import Worker
+
+commands = typer.Typer()  # this module's commands; cli/commands.py lists them for the app
 
 DEMO_DB = "copydesk-demo.db"
 
@@ -77,7 +79,7 @@ async def _track(settings: Settings, store: Store, duration: float) -> None:
             await worker.run(duration=duration)
 
 
-@app.command()
+@commands.command()
 def demo(
     ctx: typer.Context,
     for_: Annotated[

@@ -18,7 +18,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from copydesk.cli.app import app, clock, settings_of
+from copydesk.cli.app import clock, settings_of
 from copydesk.cli.context import console, err_console, open_store, open_tracker
 from copydesk.cli.files import atomic_path
 from copydesk.cli.output import plain, sentence
@@ -26,6 +26,8 @@ from copydesk.errors import UsageError
 from copydesk.evidence import Importer, ImportStats, WaybackBackfill, export_warc, verify
 from copydesk.settings import Settings
 from copydesk.store import Store
+
+commands = typer.Typer()  # this module's commands; cli/commands.py lists them for the app
 
 _DIGITS = re.compile(r"^\d{4,14}$")
 
@@ -78,7 +80,7 @@ def _file_progress() -> Progress:
     )
 
 
-@app.command("import")
+@commands.command("import")
 def import_command(
     ctx: typer.Context,
     paths: Annotated[
@@ -150,7 +152,7 @@ async def _import(
         return importer.stats
 
 
-@app.command("verify")
+@commands.command("verify")
 def verify_command(ctx: typer.Context) -> None:
     """Re-hash every stored capture (and the WARC files when [archive] warc_dir is set)."""
     settings = settings_of(ctx)

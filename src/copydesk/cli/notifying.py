@@ -5,14 +5,15 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from copydesk.cli.app import app, clock, settings_of
+from copydesk.cli.app import clock, settings_of
 from copydesk.cli.context import console
 from copydesk.cli.output import plain
 from copydesk.delivery import send_samples
 from copydesk.errors import NotifyError, UsageError
 
+commands = typer.Typer()  # this module's commands; cli/commands.py lists them for the app
 notify_app = typer.Typer(help="Notifications: [[notify]] rules in copydesk.toml.")
-app.add_typer(notify_app, name="notify")
+commands.add_typer(notify_app, name="notify")
 
 
 @notify_app.command("test")

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
-from copydesk.cli.app import app
 from copydesk.cli.output import plain, print_json, sentence
 from copydesk.errors import CopydeskError, UsageError
+
+commands = typer.Typer()  # this module's commands; cli/commands.py lists them for the app
 
 if TYPE_CHECKING:
     from copydesk.records import Article
@@ -110,7 +111,7 @@ def _default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-@app.command()
+@commands.command()
 def extract(
     path: Annotated[
         str, typer.Argument(metavar="FILE", help="HTML file, or - for standard input.")
@@ -150,7 +151,7 @@ def extract(
         console.print()
 
 
-@app.command("compare")
+@commands.command("compare")
 def compare_command(
     old: Annotated[str, typer.Argument(metavar="OLD", help="Old page (HTML file).")],
     new: Annotated[str, typer.Argument(metavar="NEW", help="New page (HTML file).")],

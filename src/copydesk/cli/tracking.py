@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from copydesk.cli.app import app, canonical_or_error, clock, settings_of, source_name_for
+from copydesk.cli.app import canonical_or_error, clock, settings_of, source_name_for
 from copydesk.cli.context import install_stop_signals, open_store, open_tracker, wayback_saver
 from copydesk.cli.output import plain, print_json, sentence, table
 from copydesk.errors import BlockedURLError, FetchError, UsageError
 from copydesk.records import CheckOutcome, Endpoint, EndpointKind, Source
+
+commands = typer.Typer()  # this module's commands; cli/commands.py lists them for the app
 
 if TYPE_CHECKING:
     from copydesk.pipeline import CheckReport
@@ -37,7 +39,7 @@ def _console() -> Any:
     return console
 
 
-@app.command()
+@commands.command()
 def add(
     ctx: typer.Context,
     url: Annotated[
@@ -109,7 +111,7 @@ async def _detect(settings: Settings, store: Store, url: str) -> EndpointKind | 
     return detect_kind(page.body, content_type=page.content_type, url=page.final_url)
 
 
-@app.command()
+@commands.command()
 def sources(ctx: typer.Context, as_json: Annotated[bool, _JSON] = False) -> None:
     """List sources with their endpoints and figures."""
     with open_store(settings_of(ctx)) as store:
@@ -146,7 +148,7 @@ def sources(ctx: typer.Context, as_json: Annotated[bool, _JSON] = False) -> None
     table(console, ("source", "endpoints", "articles", "versions", "last check"), rows)
 
 
-@app.command()
+@commands.command()
 def remove(
     ctx: typer.Context, name: Annotated[str, typer.Argument(metavar="NAME", help="Source name.")]
 ) -> None:
@@ -178,7 +180,7 @@ _METRICS = typer.Option(
 )
 
 
-@app.command()
+@commands.command()
 def run(
     ctx: typer.Context,
     once: Annotated[
@@ -258,7 +260,7 @@ async def run_worker(
             stop_metrics()
 
 
-@app.command()
+@commands.command()
 def worker(ctx: typer.Context, metrics: Annotated[str | None, _METRICS] = None) -> None:
     """One of many tracker processes sharing one PostgreSQL database."""
     settings = settings_of(ctx)
@@ -266,7 +268,7 @@ def worker(ctx: typer.Context, metrics: Annotated[str | None, _METRICS] = None) 
         asyncio.run(run_worker(settings, store, duration=None, once=False, metrics=metrics))
 
 
-@app.command()
+@commands.command()
 def check(
     ctx: typer.Context, url: Annotated[str, typer.Argument(metavar="URL", help="Article URL.")]
 ) -> None:
@@ -294,7 +296,7 @@ async def _check_one(settings: Settings, store: Store, article: TrackedArticle) 
         return await tracker.check_article(article)
 
 
-@app.command()
+@commands.command()
 def stats(ctx: typer.Context, as_json: Annotated[bool, _JSON] = False) -> None:
     """Per-source figures."""
     with open_store(settings_of(ctx)) as store:

@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
-from copydesk.cli.app import app, canonical_or_error, settings_of
+from copydesk.cli.app import canonical_or_error, settings_of
 from copydesk.cli.context import open_store
 from copydesk.cli.files import atomic_path
 from copydesk.cli.output import WORD_DIFF_MODES, plain, print_json, sentence, table, word_diff
 from copydesk.errors import UsageError
+
+commands = typer.Typer()  # this module's commands; cli/commands.py lists them for the app
 
 if TYPE_CHECKING:
     from copydesk.records import TrackedArticle, Version
@@ -45,7 +47,7 @@ def _when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-@app.command()
+@commands.command()
 def history(
     ctx: typer.Context,
     url: Annotated[str, typer.Argument(metavar="URL", help="Article URL.")],
@@ -126,7 +128,7 @@ def _pick(versions: list[Version], number: int | None, default: int) -> Version:
     raise UsageError(f"no version {wanted} (the article has {versions[-1].number})")
 
 
-@app.command()
+@commands.command()
 def diff(
     ctx: typer.Context,
     url: Annotated[str, typer.Argument(metavar="URL", help="Article URL.")],
@@ -172,7 +174,7 @@ def diff(
     )
 
 
-@app.command()
+@commands.command()
 def export(
     ctx: typer.Context,
     fmt: Annotated[

@@ -6,14 +6,16 @@ from typing import Annotated
 
 import typer
 
-from copydesk.cli.app import app, canonical_or_error, clock, settings_of
+from copydesk.cli.app import canonical_or_error, clock, settings_of
 from copydesk.cli.context import console, open_store
 from copydesk.errors import UsageError
 from copydesk.publish import apply, create_app
 from copydesk.publish import serve as serve_app
 
+commands = typer.Typer()  # this module's commands; cli/commands.py lists them for the app
 
-@app.command()
+
+@commands.command()
 def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -37,13 +39,13 @@ def _act(ctx: typer.Context, action: str, url: str, reason: str = "") -> None:
     console.print(done, highlight=False)
 
 
-@app.command()
+@commands.command()
 def pause(ctx: typer.Context, url: str) -> None:
     """Stop checking an article for changes."""
     _act(ctx, "pause", url)
 
 
-@app.command()
+@commands.command()
 def hide(
     ctx: typer.Context,
     url: str,
@@ -53,7 +55,7 @@ def hide(
     _act(ctx, "hide", url, reason)
 
 
-@app.command()
+@commands.command()
 def unhide(ctx: typer.Context, url: str) -> None:
     """Show a hidden article again (active, or retired if long quiet)."""
     _act(ctx, "unhide", url)
