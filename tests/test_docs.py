@@ -68,3 +68,38 @@ def test_cli_doc_is_current():
     assert (REPO / "docs" / "cli.md").read_text(encoding="utf-8") == render(), (
         "run: python scripts/cli_doc.py"
     )
+
+
+def test_api_doc_is_current():
+    import runpy
+
+    render = runpy.run_path(str(REPO / "scripts" / "api_doc.py"))["render"]
+    assert (REPO / "docs" / "api.md").read_text(encoding="utf-8") == render(), (
+        "run: python scripts/api_doc.py"
+    )
+
+
+def test_every_api_route_is_in_the_api_doc():
+    """Each /api route and method the server answers has an operation heading in docs/api.md."""
+    import re
+
+    from starlette.routing import Match, Route
+
+    from copydesk.publish.app import ROUTES
+
+    text = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
+    documented = re.findall(r"^### `([A-Z]+) (/api/\S*)`$", text, flags=re.MULTILINE)
+    assert len(documented) >= 12
+    missing = []
+    for route in ROUTES:
+        if not isinstance(route, Route) or not route.path.startswith("/api/"):
+            continue
+        for method in sorted((route.methods or {"GET"}) - {"HEAD"}):
+            scopes = [
+                {"type": "http", "method": m, "path": re.sub(r"\{[^}]+\}", "1", path)}
+                for m, path in documented
+                if m == method
+            ]
+            if not any(route.matches(scope)[0] is Match.FULL for scope in scopes):
+                missing.append(f"{method} {route.path}")
+    assert missing == [], "run: python scripts/api_doc.py (and describe the route in openapi.py)"
