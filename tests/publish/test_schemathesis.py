@@ -6,8 +6,6 @@ attribute), so each operation's hypothesis strategy is driven here directly.
 
 from __future__ import annotations
 
-import time
-
 import schemathesis
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -28,7 +26,7 @@ def _no_server_error(case, calls: list[int]) -> None:
 def test_no_api_operation_answers_with_a_server_error(newsroom, settings, web_clock):
     app = create_app(settings, store=newsroom.store, clock=web_clock)
     schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
-    started, calls = time.monotonic(), []
+    calls: list[int] = []
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 8
     for operation in operations:
@@ -46,8 +44,7 @@ def test_no_api_operation_answers_with_a_server_error(newsroom, settings, web_cl
 
         check()
     assert len(calls) >= 2 * len(operations)  # really exercised, and some succeeded:
-    assert 200 in calls
-    assert time.monotonic() - started < 60
+    assert 200 in calls  # the run's size is bounded by EXAMPLES, never by the wall clock
 
 
 def test_every_answer_conforms_to_the_openapi_document(newsroom, settings, web_clock):
