@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from copydesk.cli import main
 from copydesk.cli.app import app
 from copydesk.errors import UsageError
 from copydesk.publish.exports import EDIT_FIELDS, VERSION_FIELDS, edit_rows, write_edits
@@ -161,16 +162,25 @@ def test_parquet_without_pyarrow_is_a_one_line_error(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--format", "parquet"], "--out"),
-        (["--format", "csv", "--what", "edits", "--all"], "--all"),
-        (["--format", "xml"], "unknown export format"),
-        (["--what", "sentences"], "--what"),
+        (["--format", "parquet"], "Invalid value for --out: --format parquet writes a file"),
+        (["--format", "csv", "--what", "edits", "--all"], "Invalid value for --all"),
+        (["--format", "xml"], "Invalid value for --format: 'xml' is not one of jsonl, csv"),
+        (["--what", "sentences"], "Invalid value for --what: 'sentences' is not one of"),
+        (["--since", "2024-05-01"], "Invalid value for --source/--since"),
     ],
 )
-def test_export_mistakes_are_usage_errors(db_url: str, args: list[str], message: str) -> None:
-    result = CliRunner().invoke(app, ["--db", db_url, "export", *args])
-    assert isinstance(result.exception, UsageError)
-    assert message in str(result.exception)
+def test_export_mistakes_are_usage_errors(
+    db_url: str, args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Through the console script's function: one line with the usage, exit status 2."""
+    with pytest.raises(SystemExit) as stopped:
+        main(["--db", db_url, "export", *args])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ")
+    assert message in err
+    assert "(usage: copydesk export [OPTIONS]" in err
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_versions_are_the_default_in_every_format(db_url: str, tmp_path: Path) -> None:

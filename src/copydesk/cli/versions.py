@@ -174,6 +174,11 @@ def diff(
     )
 
 
+def _mistake(ctx: typer.Context, option: str, problem: str) -> Exception:
+    """A usage mistake: one line with the command's usage, exit status 2 (see cli/main.py)."""
+    return typer.BadParameter(problem, ctx=ctx, param_hint=option)
+
+
 @commands.command()
 def export(
     ctx: typer.Context,
@@ -216,20 +221,20 @@ def export(
     if fmt == "edits-jsonl":  # the old name, kept so scripts keep working
         fmt, what = "jsonl", "edits"
     if what not in _WHAT:
-        raise UsageError(f"unknown --what {what!r} (use versions or edits)")
+        raise _mistake(ctx, "--what", f"{what!r} is not one of versions, edits")
     if fmt == "warc":
         from copydesk.cli.evidence import run_warc_export
 
         run_warc_export(ctx, out, source, since)
         return
     if fmt not in ("jsonl", "csv", "parquet"):
-        raise UsageError(f"unknown export format: {fmt} (use jsonl, csv, parquet or warc)")
+        raise _mistake(ctx, "--format", f"{fmt!r} is not one of jsonl, csv, parquet, warc")
     if source is not None or since is not None:
-        raise UsageError("--source and --since apply to --format warc")
+        raise _mistake(ctx, "--source/--since", "they apply to --format warc")
     if what == "edits" and all_:
-        raise UsageError("--all applies to --what versions: edits compare visible versions")
+        raise _mistake(ctx, "--all", "it applies to --what versions: edits compare visible ones")
     if fmt == "parquet" and out == "-":
-        raise UsageError("--format parquet writes a file: give --out PATH")
+        raise _mistake(ctx, "--out", "--format parquet writes a file: give --out PATH")
     _export(ctx, fmt, what, out, all_)
 
 
