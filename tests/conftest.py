@@ -12,9 +12,9 @@ import sqlalchemy as sa
 
 from benchmarks.harness import find_corpus
 from copydesk.clock import FixedClock
+from tests.support.loopback import Site, loopback_site
+from tests.support.paths import FIXTURES
 
-REPO = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DEFAULT_PG = "postgresql+psycopg://root@127.0.0.1:5432/test"
 
 
@@ -34,6 +34,13 @@ def fixtures_dir() -> Path:
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock()
+
+
+@pytest.fixture
+def site() -> Iterator[tuple[Site, str]]:
+    """The loopback site (tests/support/loopback.py), fresh per test: (site, base URL)."""
+    with loopback_site() as served:
+        yield served
 
 
 @pytest.fixture(autouse=True)

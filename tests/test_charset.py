@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from copydesk.charset import decode_body
 from copydesk.extract import extract_article
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 PROSE = (
     "The council said “the bridge will reopen” on Monday – after repairs costing €5 million – "

@@ -18,7 +18,7 @@ import typer.main
 
 from copydesk.cli import app
 from copydesk.settings import FetchSettings, load_settings
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 DOCKERFILE = REPO / "Dockerfile"
 

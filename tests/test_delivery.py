@@ -12,8 +12,8 @@ from copydesk.delivery import Courier, backoff
 from copydesk.records import Excerpt, Notice, NotifyTarget, Source
 from copydesk.settings import DeliverySettings, NotifyRule, Settings
 from copydesk.store import Store
-from tests.notify.receiver import Receiver
-from tests.store.factories import article, result
+from tests.support.factories import article, result
+from tests.support.receiver import Receiver
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import ast
 import re
 import tomllib
 
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 # Declared but not imported by name in src/, each for a reason a reader can check.
 INDIRECT = {

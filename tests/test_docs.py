@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from copydesk.settings import SETTINGS
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 
 def test_every_setting_has_a_heading():

@@ -21,7 +21,7 @@ from copydesk.clock import SystemClock
 from copydesk.diff import ChangeKind, classify
 from copydesk.records import Source
 from copydesk.store import Store
-from tests.test_pipeline import article_html, run_once, settings_for, site  # noqa: F401
+from tests.support.loopback import article_html, run_once, settings_for
 
 BODY = (
     "The harbour authority said on Monday that the new strain of the algae was lethal to "
@@ -172,7 +172,7 @@ def test_compare_calls_a_typo_fix_minor(tmp_path: Path) -> None:
 # --- the tracker: the typo fix is a visible version ----------------------------------------
 
 
-async def test_the_tracker_keeps_a_typo_fix_visible(site, tmp_path: Path) -> None:  # noqa: F811
+async def test_the_tracker_keeps_a_typo_fix_visible(site, tmp_path: Path) -> None:
     state, base = site
     typo = [BODY[0].replace("lethal", "lehtal"), *BODY[1:]]
     fixed = [BODY[0], BODY[1].replace("“", '"').replace("”", '"'), BODY[2]]

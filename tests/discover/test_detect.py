@@ -7,8 +7,7 @@ import pytest
 from copydesk.discover import detect_kind
 from copydesk.errors import DiscoverError
 from copydesk.records import EndpointKind
-
-from .conftest import SITE
+from tests.support.pages import HERALD as SITE
 
 ARTICLE_URL = f"{SITE}/news/2024/03/12/flood-defences-breached-at-saltmarsh-quay"
 

@@ -7,8 +7,7 @@ from hypothesis import strategies as st
 from copydesk.discover import detect_kind, discover
 from copydesk.errors import DiscoverError
 from copydesk.records import Discovery, EndpointKind, Source
-
-from .conftest import SITE
+from tests.support.pages import HERALD as SITE
 
 SOURCE = Source(name="herald")
 

@@ -7,8 +7,7 @@ import pytest
 from copydesk.discover import discover
 from copydesk.errors import DiscoverError
 from copydesk.records import EndpointKind, Source
-
-from .conftest import SITE
+from tests.support.pages import HERALD as SITE
 
 FEED = EndpointKind.FEED
 

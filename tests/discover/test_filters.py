@@ -5,8 +5,7 @@ import pytest
 from copydesk.discover import looks_like_article_url, matches_source
 from copydesk.errors import DiscoverError
 from copydesk.records import Source
-
-from .conftest import SITE
+from tests.support.pages import HERALD as SITE
 
 
 @pytest.mark.parametrize(

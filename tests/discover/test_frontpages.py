@@ -5,8 +5,7 @@ import pytest
 from copydesk.discover import discover
 from copydesk.errors import DiscoverError
 from copydesk.records import EndpointKind, Source
-
-from .conftest import SITE
+from tests.support.pages import HERALD as SITE
 
 FRONTPAGE = EndpointKind.FRONTPAGE
 

@@ -9,8 +9,7 @@ from copydesk.discover import discover, sitemaps
 from copydesk.discover.sitemaps import gunzip_capped, parse_w3c_datetime
 from copydesk.errors import DiscoverError
 from copydesk.records import EndpointKind, Source
-
-from .conftest import SITE
+from tests.support.pages import HERALD as SITE
 
 SITEMAP = EndpointKind.SITEMAP
 

@@ -19,8 +19,8 @@ from copydesk.pipeline import Tracker
 from copydesk.records import CheckOutcome, Source, TrackedArticle
 from copydesk.settings import ArchiveSettings, FetchSettings, Settings
 from copydesk.store import Store
-from tests.evidence.test_imports import LEDE, SECOND, THIRD, URL, B, page
-from tests.evidence.test_wayback_save import StandIn, resolve
+from tests.support.mocksite import StandIn, resolve
+from tests.support.pages import LEDE, SECOND, THIRD, URL, B, page
 
 
 @dataclass

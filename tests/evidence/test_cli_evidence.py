@@ -6,9 +6,8 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from tests.evidence.conftest import copydesk
-from tests.evidence.test_imports import URL, A, B
-from tests.evidence.test_pywb import write_crawl
+from tests.support.evidence import copydesk, write_crawl
+from tests.support.pages import URL, A, B
 
 OTHER = "https://other.example.net/2024/05/01/story"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.evidence.conftest import copydesk, exported
+from tests.support.evidence import copydesk, exported
 
 pytestmark = pytest.mark.corpus
 

@@ -7,17 +7,13 @@ internet.
 
 from __future__ import annotations
 
-import io
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
-from tests.evidence.conftest import PywbServer, copydesk, exported
-from tests.evidence.test_imports import URL, A, B, C
+from tests.support.evidence import PywbServer, copydesk, exported, write_crawl
+from tests.support.pages import URL, A, B, C
 
 pytestmark = pytest.mark.slow
 
@@ -28,29 +24,6 @@ MOMENTS = {
     "20240501130000": B,  # the same bytes again: no version
     "20240501150000": C,
 }
-
-
-def write_crawl(path: Path, captures: list[tuple[str, str, bytes]]) -> Path:
-    """A crawler's WARC (written here with warcio, as any crawler would)."""
-    with open(path, "wb") as stream:
-        writer = WARCWriter(stream, gzip=True, warc_version="1.1")
-        for url, stamp, body in captures:
-            moment = datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
-            http = StatusAndHeaders(
-                "200 OK",
-                [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))],
-                protocol="HTTP/1.1",
-            )
-            record = writer.create_warc_record(
-                url,
-                "response",
-                payload=io.BytesIO(body),
-                length=len(body),
-                http_headers=http,
-                warc_headers_dict={"WARC-Date": moment.strftime("%Y-%m-%dT%H:%M:%SZ")},
-            )
-            writer.write_record(record)
-    return path
 
 
 def config(workdir: Path, cdx: str) -> None:

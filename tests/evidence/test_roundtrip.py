@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from tests.evidence.conftest import TrackedRun, copydesk, exported, versions_of
+from tests.support.evidence import TrackedRun, copydesk, exported, versions_of
 
 pytestmark = pytest.mark.slow
 

@@ -18,9 +18,9 @@ from copydesk.records import Source
 from copydesk.settings import ArchiveSettings, FetchSettings, Settings
 from copydesk.store import Store
 from copydesk.store.blobs import compress
-from tests.evidence.conftest import copydesk
-from tests.evidence.test_imports import URL, B
-from tests.evidence.test_wayback_save import StandIn, resolve
+from tests.support.evidence import copydesk
+from tests.support.mocksite import StandIn, resolve
+from tests.support.pages import URL, B
 
 
 def members(data: bytes) -> list[bytes]:

@@ -14,7 +14,7 @@ from copydesk.clock import SystemClock
 from copydesk.extract import EXTRACTOR_ID, extract_article
 from copydesk.records import Check, CheckOutcome, CheckResult, Source
 from copydesk.store import Store
-from tests.test_pipeline import run_once, settings_for, site  # noqa: F401  (fixture)
+from tests.support.loopback import run_once, settings_for
 
 _PARAS = (
     "A ferry struck the harbour wall on Monday evening as it arrived from the island, "
@@ -65,7 +65,7 @@ async def _stored_by_revision_7(store: Store, url: str) -> int:
     return article.id
 
 
-async def test_upgrading_the_extractor_makes_no_version(site, tmp_path: Path) -> None:  # noqa: F811
+async def test_upgrading_the_extractor_makes_no_version(site, tmp_path: Path) -> None:
     state, base = site
     state.pages["/a"] = (200, {"Content-Type": "text/html"}, _page(12))
     settings = settings_for(tmp_path)
@@ -88,7 +88,7 @@ async def test_upgrading_the_extractor_makes_no_version(site, tmp_path: Path) ->
 
 
 async def test_without_the_bump_the_same_upgrade_would_be_a_false_edit(
-    site,  # noqa: F811
+    site,
     tmp_path: Path,
 ) -> None:
     """Why the id must change: text stored under today's id is compared as it is."""

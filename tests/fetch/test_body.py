@@ -12,7 +12,7 @@ import pytest
 
 from copydesk.errors import BodyTooLargeError
 from copydesk.fetch.content_encoding import PIECE_BYTES, DecodingError, decoder_for
-from tests.fetch.conftest import RawStream, quick_settings
+from tests.support.fetching import RawStream, quick_settings
 
 MB = 1024 * 1024
 

@@ -15,7 +15,7 @@ from copydesk.errors import (
     TooManyRedirectsError,
 )
 from copydesk.fetch import Fetcher
-from tests.fetch.conftest import RawStream, quick_settings
+from tests.support.fetching import RawStream, quick_settings
 
 HTML = b"<html><head><title>Story</title></head><body><p>Words.</p></body></html>"
 

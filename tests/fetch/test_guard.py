@@ -7,7 +7,7 @@ import pytest
 
 from copydesk.errors import BlockedURLError, ConnectError
 from copydesk.fetch.guard import check_url_allowed, is_public_address, system_resolver
-from tests.fetch.conftest import stub_resolver
+from tests.support.fetching import stub_resolver
 
 
 @pytest.mark.parametrize(

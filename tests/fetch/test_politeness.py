@@ -10,7 +10,7 @@ import pytest
 
 from copydesk.clock import SystemClock
 from copydesk.fetch.politeness import Politeness
-from tests.fetch.conftest import quick_settings
+from tests.support.fetching import quick_settings
 
 
 def _recording_handler(starts, *, pause=0.0, flight=None):

@@ -16,7 +16,7 @@ from copydesk.errors import (
     RobotsDisallowedError,
 )
 from copydesk.fetch.ratelimit import HostPauses, parse_retry_after
-from tests.fetch.conftest import quick_settings
+from tests.support.fetching import quick_settings
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)

@@ -9,7 +9,7 @@ import pytest
 from copydesk.errors import HTTPStatusError, RobotsDisallowedError
 from copydesk.fetch import robots_url
 from copydesk.fetch.robots import RobotsCache
-from tests.fetch.conftest import quick_settings
+from tests.support.fetching import quick_settings
 
 ROBOTS = b"""\
 User-agent: *

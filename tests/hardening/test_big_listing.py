@@ -30,7 +30,7 @@ from copydesk.pipeline import Tracker
 from copydesk.records import Endpoint, EndpointKind, Source
 from copydesk.settings import DiscoverSettings, FetchSettings, Settings
 from copydesk.store import Store
-from tests.fetch.conftest import stub_resolver
+from tests.support.fetching import stub_resolver
 
 ENTRIES = 100_000
 

@@ -32,7 +32,7 @@ from copydesk.records import CheckOutcome, Endpoint, EndpointKind, Source
 from copydesk.settings import FetchSettings, ScheduleSettings, Settings
 from copydesk.store import Store
 from copydesk.worker import Worker
-from tests.fetch.conftest import stub_resolver
+from tests.support.fetching import stub_resolver
 
 HUGE = "9" * 5000
 CAP = timedelta(minutes=7)

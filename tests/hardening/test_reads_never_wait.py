@@ -21,7 +21,7 @@ from copydesk.publish import api, create_app, pages
 from copydesk.publish.server import serve_in_thread
 from copydesk.settings import Settings
 from copydesk.store import Store, search, search_index_behind, sync_search_index
-from tests.publish.conftest import START, _article, fill, record
+from tests.support.web import START, article, fill, record
 
 
 def test_every_stored_version_is_searchable_in_its_own_transaction(tmp_path):
@@ -29,7 +29,7 @@ def test_every_stored_version_is_searchable_in_its_own_transaction(tmp_path):
         newsroom = fill(store)
         assert not search_index_behind(store)
         assert sync_search_index(store) == 0
-        record(store, newsroom.other, START.replace(hour=20), _article("Okapi", "An okapi ran."))
+        record(store, newsroom.other, START.replace(hour=20), article("Okapi", "An okapi ran."))
         assert not search_index_behind(store)
         assert [h.title for h in search(store, "okapi")] == ["Okapi"]
 
@@ -136,7 +136,7 @@ def test_45_slow_searches_do_not_starve_the_home_page_or_healthz(served, monkeyp
 
 def test_a_database_failure_is_503_with_retry_after(tmp_path, monkeypatch):
     from copydesk.errors import StoreError
-    from tests.publish.conftest import TestClient
+    from tests.support.web import TestClient
 
     with Store.open(f"sqlite:///{tmp_path / 'w.db'}") as store:
         fill(store)

@@ -19,7 +19,7 @@ from copydesk.publish import create_app, serve_in_thread
 from copydesk.records import Article, Source
 from copydesk.settings import Settings, WebSettings
 from copydesk.store import Store
-from tests.publish.conftest import START, TOKEN, TestClient, _article, record
+from tests.support.web import START, TOKEN, TestClient, article, record
 
 PAYLOADS = [
     "<script>alert('xss-1')</script>",
@@ -58,8 +58,8 @@ def fill_hostile(store: Store) -> list[int]:
     for n, payload in enumerate(PAYLOADS):
         url = HOSTILE_URLS[n % len(HOSTILE_URLS)] + f"#{n}"
         article_id = store.add_article("evil", url, now=START).id
-        first = _article(payload, f"Body {n}: {payload}", f"Quiet paragraph {n}.")
-        second = _article(payload + " v2", f"Body {n}: {payload} edited", f"Quiet paragraph {n}.")
+        first = article(payload, f"Body {n}: {payload}", f"Quiet paragraph {n}.")
+        second = article(payload + " v2", f"Body {n}: {payload} edited", f"Quiet paragraph {n}.")
         record(store, article_id, START + timedelta(minutes=n), replace_byline(first, payload))
         record(
             store,

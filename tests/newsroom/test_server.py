@@ -12,7 +12,7 @@ import pytest
 
 from copydesk.errors import ConfigError, UsageError
 from copydesk.newsroom import NewsroomConfig, NewsroomServer, run_newsroom
-from tests.newsroom.pagetext import page_text
+from tests.support.pagetext import page_text
 
 
 def _listening_hosts(port: int) -> set[str]:

@@ -15,7 +15,7 @@ from protego import Protego
 from copydesk.clock import FixedClock
 from copydesk.newsroom import Newsroom, NewsroomServer
 from copydesk.urls import canonical_url
-from tests.newsroom.pagetext import move_to, page_text
+from tests.support.pagetext import move_to, page_text
 
 NS = {
     "atom": "http://www.w3.org/2005/Atom",

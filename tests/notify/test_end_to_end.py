@@ -16,7 +16,7 @@ import pytest
 
 from copydesk.clock import HeldClock
 from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer
-from tests.notify.receiver import Receiver
+from tests.support.receiver import Receiver
 
 pytestmark = pytest.mark.slow
 

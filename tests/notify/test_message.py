@@ -8,7 +8,7 @@ import pytest
 
 from copydesk.notify import render, send
 from copydesk.records import Excerpt, Notice
-from tests.notify.receiver import Receiver
+from tests.support.receiver import Receiver
 
 AT = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)
 

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from tests.notify.receiver import Receiver
+from tests.support.receiver import Receiver
 
 
 def notify_test(workdir, toml: str) -> subprocess.CompletedProcess[str]:

@@ -4,7 +4,7 @@ import pytest
 
 from copydesk.publish.openapi import openapi_document
 from copydesk.records import ArticleStatus
-from tests.publish.conftest import TOKEN
+from tests.support.web import TOKEN
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
@@ -64,7 +64,7 @@ def test_method_not_allowed_uses_the_envelope(client):
 
 def test_server_errors_use_the_envelope_and_hide_the_traceback(newsroom, settings, monkeypatch):
     from copydesk.publish import create_app
-    from tests.publish.conftest import TestClient
+    from tests.support.web import TestClient
 
     def boom(*args, **kwargs):
         raise RuntimeError("secret detail")
@@ -108,7 +108,7 @@ def test_writes_need_the_token(client, newsroom, settings):
 def test_writes_are_disabled_without_a_configured_token(newsroom, web_clock):
     from copydesk.publish import create_app
     from copydesk.settings import Settings
-    from tests.publish.conftest import TestClient
+    from tests.support.web import TestClient
 
     with TestClient(create_app(Settings(), store=newsroom.store, clock=web_clock)) as client:
         response = client.post(f"/api/articles/{newsroom.calm}/pause", headers=AUTH)

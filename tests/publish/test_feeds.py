@@ -93,7 +93,7 @@ def _atom_updated(client, url: str) -> str:
 
 
 def test_an_empty_feed_is_dated_by_what_it_mirrors_never_1970(client, newsroom, web_clock):
-    from tests.publish.conftest import START
+    from tests.support.web import START
 
     store = newsroom.store
     store.add_source(Source(name="quiet"), now=START)

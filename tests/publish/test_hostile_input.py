@@ -19,7 +19,7 @@ import pytest
 from copydesk.publish import create_app, serve_in_thread
 from copydesk.records import ArticleStatus, Source
 from copydesk.settings import Settings, WebSettings
-from tests.publish.conftest import TOKEN, TestClient
+from tests.support.web import TOKEN, TestClient
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 

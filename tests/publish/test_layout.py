@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from copydesk.publish import create_app, serve_in_thread
-from tests.conftest import REPO
-from tests.publish.conftest import START, _article, fill, record
+from tests.support.paths import REPO
+from tests.support.web import START, article, fill, record
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = REPO / "test-artifacts" / "layout"
@@ -35,7 +35,7 @@ def long_story(store) -> int:
     """24 paragraphs; version 2 edits paragraphs 4 and 19, adds one after 10, and the headline."""
     url = "https://daily.example/news/a-very-long-address-about-the-harbour-front-renovation"
     article_id = store.add_article("daily", url, now=START).id
-    record(store, article_id, START, _article("Council approves harbour front renovation", *PARAS))
+    record(store, article_id, START, article("Council approves harbour front renovation", *PARAS))
     new = list(PARAS)
     new[3] = new[3].replace("Thursday", "Friday")
     new[18] = new[18].replace("harbour front", "old harbour front and the marina")
@@ -44,7 +44,7 @@ def long_story(store) -> int:
         store,
         article_id,
         START + timedelta(hours=2),
-        _article("Council approves harbour renovation after a decade of delays", *new),
+        article("Council approves harbour renovation after a decade of delays", *new),
         change_kind="substantive",
         change_flags=("headline", "numbers"),
     )

@@ -18,7 +18,7 @@ from copydesk.records import (
     Notice,
     NotifyTarget,
 )
-from tests.publish.conftest import START
+from tests.support.web import START
 
 GONE_AT = START + timedelta(hours=3, minutes=20)
 BACK_AT = GONE_AT + timedelta(minutes=10)

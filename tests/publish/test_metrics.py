@@ -7,7 +7,7 @@ import pytest
 from copydesk.errors import HTTPStatusError
 from copydesk.records import ArticleStatus, Notice, NotifyTarget, Source
 from copydesk.store import search_index_behind, sync_search_index
-from tests.publish.conftest import START, _article, record
+from tests.support.web import START, article, record
 
 
 def _samples(text: str) -> dict[str, float]:
@@ -38,7 +38,7 @@ def test_search_index_is_current_after_every_write(newsroom):
     assert not search_index_behind(store)
     assert sync_search_index(store) == 0
     later = START.replace(hour=20)
-    record(store, newsroom.other, later, _article("Weekly okapi story", "An okapi escaped."))
+    record(store, newsroom.other, later, article("Weekly okapi story", "An okapi escaped."))
     assert not search_index_behind(store)
     from copydesk.store import search
 
@@ -86,7 +86,7 @@ def test_notification_gauges_follow_the_outbox(client, newsroom):
         at=at,
         targets=targets,
     )
-    record(store, newsroom.calm, at, _article("Calm story", "A new paragraph."), notices=(notice,))
+    record(store, newsroom.calm, at, article("Calm story", "A new paragraph."), notices=(notice,))
     sent, retrying, failed = store.claim_deliveries(at, limit=10, lease=timedelta(minutes=1))
     store.mark_delivery(sent.id, status="sent", at=at)
     store.mark_delivery(
@@ -117,7 +117,7 @@ async def test_a_tracker_times_every_fetch_by_outcome(clock):
     from copydesk.pipeline import CheckReport
     from copydesk.publish.metrics import MeasuredFetcher, TrackerMetrics, serve_metrics
     from copydesk.records import CheckOutcome, TrackedArticle
-    from tests.fetch.conftest import quick_settings, stub_resolver
+    from tests.support.fetching import quick_settings, stub_resolver
 
     def handler(request: httpx.Request) -> httpx.Response:
         clock.advance(0.3)  # the page takes 0.3 s to arrive

@@ -8,7 +8,7 @@ import pytest
 from copydesk.publish.wording import changed_sentence, check_sentence, distance
 from copydesk.records import ArticleStatus, TrackedArticle
 from copydesk.settings import ScheduleSettings
-from tests.publish.conftest import HOSTILE_TITLE, START
+from tests.support.web import HOSTILE_TITLE, START
 
 
 def test_front_page_lists_changes_newest_first(client, newsroom):
@@ -237,7 +237,8 @@ def test_check_sentence_uses_the_scheduler_text_past_retirement_or_without_a_pla
 def test_headline_flip_flops_are_named_on_the_change_log(client, store):
     from datetime import timedelta
 
-    from tests.publish.conftest import START, _article, record
+    from tests.support.web import START, record
+    from tests.support.web import article as make_article
 
     article = store.add_article("daily", "https://daily.example/news/ab-test", now=START).id
     titles = [
@@ -252,7 +253,7 @@ def test_headline_flip_flops_are_named_on_the_change_log(client, store):
             store,
             article,
             START + timedelta(minutes=10 * n),
-            _article(title, *body),
+            make_article(title, *body),
             change_kind="minor" if n else "new",
         )
     html = client.get(f"/articles/{article}").text

@@ -24,7 +24,7 @@ from copydesk.store import (
     source_figures,
     source_statistics,
 )
-from tests.publish.conftest import START, fill
+from tests.support.web import START, fill
 
 CURSOR = ChangeCursor(captured_at=START + timedelta(hours=2), version_id=10**6)
 

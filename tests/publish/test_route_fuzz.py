@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from starlette.routing import Route
 
 from copydesk.publish import create_app
-from tests.publish.conftest import TOKEN, TestClient
+from tests.support.web import TOKEN, TestClient
 
 EXAMPLES = 40
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "copydesk" / "publish"

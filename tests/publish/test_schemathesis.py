@@ -50,7 +50,7 @@ def test_no_api_operation_answers_with_a_server_error(newsroom, settings, web_cl
 def test_every_answer_conforms_to_the_openapi_document(newsroom, settings, web_clock):
     """schemathesis's own checks on every operation: status codes, headers and bodies as
     documented, schema-valid requests accepted (so what the document allows, the server takes)."""
-    from tests.publish.conftest import TOKEN
+    from tests.support.web import TOKEN
 
     app = create_app(settings, store=newsroom.store, clock=web_clock)
     schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)

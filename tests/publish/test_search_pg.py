@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from copydesk.store import Store, recent_changes, search
-from tests.publish.conftest import fill
+from tests.support.web import fill
 
 
 @pytest.fixture

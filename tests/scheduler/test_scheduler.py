@@ -15,8 +15,8 @@ from copydesk.schedule import check_text, next_check, state_of
 from copydesk.scheduler import Scheduler
 from copydesk.settings import ScheduleSettings, Settings, settings_from_mapping
 from copydesk.store import Store
-from tests.store.factories import article as stored_article
-from tests.store.factories import result
+from tests.support.factories import article as stored_article
+from tests.support.factories import result
 
 HOUR = timedelta(hours=1)
 LEASE = timedelta(minutes=5)

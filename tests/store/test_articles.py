@@ -8,8 +8,7 @@ import pytest
 from copydesk.errors import UsageError
 from copydesk.records import ArticleStatus, Candidate, Endpoint, EndpointKind, Source
 from copydesk.store import Store
-
-from .factories import result
+from tests.support.factories import result
 
 LEASE = timedelta(minutes=10)
 

@@ -11,8 +11,7 @@ from datetime import timedelta
 
 from copydesk.records import Source
 from copydesk.store import Store
-
-from .factories import result
+from tests.support.factories import result
 
 LEASE = timedelta(minutes=5)
 

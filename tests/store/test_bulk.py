@@ -11,8 +11,7 @@ import sqlalchemy as sa
 from copydesk.errors import UsageError
 from copydesk.records import ArticleStatus, Candidate, CheckOutcome, Source
 from copydesk.store import search, sync_search_index
-
-from .factories import article, result
+from tests.support.factories import article, result
 
 HTML = b"<html><body><h1>Minister resigns</h1><p>The minister resigned.</p></body></html>"
 

@@ -8,8 +8,7 @@ import sqlalchemy as sa
 from copydesk.errors import StoreError
 from copydesk.records import Candidate, Source
 from copydesk.store import Store
-
-from .factories import article, result
+from tests.support.factories import article, result
 
 PARIS_WINTER = timezone(timedelta(hours=1))
 

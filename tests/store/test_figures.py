@@ -15,8 +15,7 @@ import pytest
 
 from copydesk.records import ArticleStatus, Candidate, CheckOutcome, Reclassified, Source
 from copydesk.store import search, source_figures, source_statistics
-
-from .factories import article, result
+from tests.support.factories import article, result
 
 
 def story(rng, article_id, start):

@@ -17,7 +17,7 @@ from copydesk.records import (
     Notice,
     NotifyTarget,
 )
-from tests.store.factories import article, result
+from tests.support.factories import article, result
 
 TARGETS = (
     NotifyTarget(url="json://user:secret@127.0.0.1:9/hook"),

@@ -13,9 +13,8 @@ from copydesk.records import CheckOutcome
 from copydesk.scheduler import Scheduler
 from copydesk.settings import ScheduleSettings, settings_from_mapping
 from copydesk.store import source_counts
-
-from .factories import article as content
-from .factories import result
+from tests.support.factories import article as content
+from tests.support.factories import result
 
 DAY = timedelta(days=1)
 

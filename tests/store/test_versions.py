@@ -9,8 +9,7 @@ import zstandard
 from copydesk.errors import UsageError
 from copydesk.records import ArticleStatus, CheckOutcome
 from copydesk.store import writes
-
-from .factories import article, result
+from tests.support.factories import article, result
 
 HTML = b"<html><body><h1>Minister resigns</h1><p>The minister resigned.</p></body></html>"
 

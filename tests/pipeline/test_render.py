@@ -14,6 +14,7 @@ from copydesk.pipeline import Tracker
 from copydesk.records import CheckOutcome, Source
 from copydesk.settings import FetchSettings, Settings, settings_from_mapping
 from copydesk.store import Store
+from tests.support.loopback import settings_for
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -24,11 +25,11 @@ pytestmark = [
 ]
 
 
-def settings_for(tmp_path: Path, *, render: bool) -> Settings:
-    return Settings(
-        db=f"sqlite:///{tmp_path / 'r.db'}",
-        fetch=FetchSettings(allow_hosts=("127.0.0.1",), per_host_delay=timedelta(0)),
+def rendering(tmp_path: Path, *, render: bool) -> Settings:
+    return settings_for(
+        tmp_path,
         sources=(Source(name="ledger", render=render),),
+        fetch=FetchSettings(allow_hosts=("127.0.0.1",), per_host_delay=timedelta(0)),
     )
 
 
@@ -38,7 +39,7 @@ async def test_rendered_source_records_every_version_of_a_script_built_article(t
         NewsroomConfig(seed=5, articles=3, publish_window=0.01, edit_gap=60), clock=clock
     )
     story = next(a for a in room.articles if len(a.versions) >= 2)
-    settings = settings_for(tmp_path, render=True)
+    settings = rendering(tmp_path, render=True)
     with NewsroomServer(room) as server, Store.open(settings.db) as store:
         url = f"{server.base_url}/app{room.path_of(story)}"
         store.add_source(Source(name="ledger"), now=SystemClock().now())
@@ -77,7 +78,7 @@ def _raw(settings: Settings, article_id: int) -> bytes:
 
 async def test_without_render_the_same_page_has_no_article_text(tmp_path):
     room = Newsroom(NewsroomConfig(seed=5, articles=1, publish_window=0.01), clock=SystemClock())
-    settings = settings_for(tmp_path, render=False)
+    settings = rendering(tmp_path, render=False)
     with NewsroomServer(room) as server, Store.open(settings.db) as store:
         url = f"{server.base_url}/app{room.path_of(room.articles[0])}"
         store.add_source(Source(name="ledger"), now=SystemClock().now())

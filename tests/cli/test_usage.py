@@ -413,8 +413,8 @@ def test_demo_shows_a_live_status_line_in_a_terminal_only(tmp_path):
 
 
 def test_import_and_export_draw_progress_in_a_terminal_only(tmp_path, db):
-    from tests.evidence.test_imports import URL, A, B
-    from tests.evidence.test_pywb import write_crawl
+    from tests.support.evidence import write_crawl
+    from tests.support.pages import URL, A, B
 
     crawl = write_crawl(
         tmp_path / "crawl.warc.gz", [(URL, "20240501090000", A), (URL, "20240503090000", B)]

@@ -21,7 +21,7 @@ from copydesk.pipeline import tracker as tracker_module
 from copydesk.records import CheckOutcome, Source
 from copydesk.settings import FetchSettings, ScheduleSettings, Settings
 from copydesk.store import Store
-from tests.fetch.conftest import stub_resolver
+from tests.support.fetching import stub_resolver
 
 URL = "https://news.example/news/2026/01/harbour-library-to-close"
 OTHER = "https://news.example/news/2026/01/other-story-about-things"

@@ -19,8 +19,8 @@ from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer
 from copydesk.publish import create_app, serve_in_thread
 from copydesk.settings import Settings
 from copydesk.store import Store
-from tests.notify.receiver import Receiver
-from tests.publish.test_browser import ARGS, CHROMIUM
+from tests.support.receiver import Receiver
+from tests.support.web import ARGS, CHROMIUM
 
 pytestmark = pytest.mark.slow
 

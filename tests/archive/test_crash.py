@@ -16,7 +16,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from copydesk.archive import recover_open_files
-from tests.evidence.conftest import CONFIG, copydesk, env, exported
+from tests.support.evidence import CONFIG, copydesk, env, exported
 
 pytestmark = pytest.mark.slow
 

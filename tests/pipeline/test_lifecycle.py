@@ -14,8 +14,8 @@ from copydesk.pipeline import Tracker
 from copydesk.records import ArticleStatus, CheckOutcome, EventKind, Source
 from copydesk.settings import NotifyRule, Settings
 from copydesk.store import Store
-from tests.fetch.conftest import stub_resolver
-from tests.test_pipeline import article_html, settings_for
+from tests.support.fetching import stub_resolver
+from tests.support.loopback import article_html, settings_for
 
 BASE = "https://news.example"
 PAGE = article_html("Storm hits coast", ["A storm hit the coast on Monday night."] * 3)

@@ -31,10 +31,10 @@ from copydesk.scheduler import Scheduler
 from copydesk.settings import FetchSettings, ScheduleSettings, Settings, settings_from_mapping
 from copydesk.store import Store
 from copydesk.worker import Worker
-from tests.fetch.conftest import stub_resolver
-from tests.store.factories import article as stored_article
-from tests.store.factories import result
-from tests.test_pipeline import PARAS, article_html
+from tests.support.factories import article as stored_article
+from tests.support.factories import result
+from tests.support.fetching import stub_resolver
+from tests.support.loopback import PARAS, article_html
 
 HOUR = timedelta(hours=1)
 MINUTE = timedelta(minutes=1)
