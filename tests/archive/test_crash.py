@@ -20,20 +20,49 @@ from tests.support.evidence import CONFIG, copydesk, env, exported
 
 pytestmark = pytest.mark.slow
 
+# Writes `whole` complete captures, then starts one more and stops in the middle of it: half of
+# one write of that record reaches the file (flushed to the OS, so SIGKILL keeps it), "torn" is
+# printed and the process waits to be killed. The kill lands mid-record every time, by design.
 WRITER = textwrap.dedent(
     """
-    import sys
+    import os, sys, time
     from datetime import UTC, datetime
     from pathlib import Path
     from copydesk.archive import CaptureRecord, WarcArchive
+    from copydesk.archive import writer as writer_module
     from copydesk.records import Page
 
+    class Tearing:
+        \"\"\"The WARC file; once armed, half of the next write and a wait for the kill.\"\"\"
+
+        armed = False  # for every file, so a rotation before the torn record changes nothing
+
+        def __init__(self, raw):
+            self.raw = raw
+
+        def write(self, data):
+            if Tearing.armed and len(data) > 1:
+                self.raw.write(bytes(data[: len(data) // 2]))
+                self.raw.flush()
+                print("torn", flush=True)
+                time.sleep(3600)
+            return self.raw.write(data)
+
+        def __getattr__(self, name):
+            return getattr(self.raw, name)
+
+    def opening(path, mode="r", *args, **kwargs):
+        stream = open(path, mode, *args, **kwargs)
+        if mode != "xb":  # recovery of the last writer's torn file reads and cuts it as usual
+            return stream
+        return Tearing(stream)
+
+    writer_module.open = opening
     archive = WarcArchive(Path(sys.argv[1]), max_bytes=int(sys.argv[2]))
-    import os
-    body = b"<html><body>" + os.urandom(3_000_000) + b"</body></html>"  # incompressible
-    n = 0
-    while True:
-        n += 1
+    whole = int(sys.argv[3])
+    body = b"<html><body>" + os.urandom(200_000) + b"</body></html>"  # incompressible
+    for n in range(1, whole + 2):
+        Tearing.armed = n == whole + 1
         page = Page(url="http://example.org/a", final_url="http://example.org/a", status=200,
                     fetched_at=datetime.now(UTC), body=body + str(n).encode(),
                     content_type="text/html", request_headers=(("User-Agent", "t"),))
@@ -68,25 +97,29 @@ def test_sigkill_mid_record_leaves_every_written_record_readable(tmp_path):
     rng = random.Random(14)
     written: list[tuple[str, str]] = []
     for _ in range(4):
+        whole = rng.randint(1, 4)  # complete captures before the torn one (the file rotates)
         proc = subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(folder), "20000000"],
+            [sys.executable, "-c", WRITER, str(folder), "500000", str(whole)],
             stdout=subprocess.PIPE,
             text=True,
             env=env(),
         )
         assert proc.stdout is not None
-        first = proc.stdout.readline()  # at least one record is on disk
-        written.append(pair(first))
-        time.sleep(rng.uniform(0.05, 0.4))  # 3 MB records: the kill lands mid-write
+        for line in proc.stdout:
+            if line.strip() == "torn":  # half a record is in the file: kill it now
+                break
+            written.append(pair(line))
+        else:
+            raise AssertionError(f"the writer ended before tearing a record: {proc.wait()}")
         proc.send_signal(signal.SIGKILL)
-        rest, _ = proc.communicate()
-        written.extend(pair(line) for line in rest.splitlines() if line.strip())
+        proc.communicate()
+        assert len(written) >= whole
     torn = {path.name.removesuffix(".open"): path.stat().st_size for path in folder.glob("*.open")}
     assert torn, "the killed writers left their files open"
     recovered = recover_open_files(folder)
     assert sorted(recovered) == sorted(torn)
     cut = [name for name in recovered if (folder / name).stat().st_size < torn[name]]
-    assert cut, "no kill landed mid-record (3 MB records should make that near certain)"
+    assert sorted(cut) == sorted(torn), "the writer was killed with half a record in its file"
     assert not list(folder.glob("*.open"))
     found: dict[str, set[str]] = {}
     for path in folder.glob("*.warc.gz"):
