@@ -6,7 +6,7 @@ import fnmatch
 import tomllib
 
 from copydesk.newsroom import stories, wordbank
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 
 def test_every_newsroom_data_file_is_package_data():
