@@ -2,6 +2,7 @@
 
     python benchmarks/workers.py [--hosts 40] [--articles 5] [--seconds 40] [--workers 1,2,4]
                                  [--delay 0.2] [--latency 0.05,0.2] [--pg URL]
+                                 [--feed-interval 5]
 
 Each host is a simulated newsroom of its own on its own loopback address (127.0.0.2, .3, ...),
 answering after a random 50-200 ms, so the work is I/O-bound. Every run gets a fresh schema.
@@ -69,7 +70,7 @@ per_host_delay = "{int(args.delay * 1000)}ms"
 per_host_concurrency = 2
 concurrency = {args.concurrency}
 [schedule]
-feed_interval = "5s"
+feed_interval = "{args.feed_interval:g}s"
 after_change = "500ms"
 max_interval = "1s"
 retire_after = "1h"
@@ -287,13 +288,17 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--concurrency", type=int, default=8, help="fetches in flight per worker")
     parser.add_argument("--delay", type=float, default=0.5, help="fetch.per_host_delay, seconds")
+    parser.add_argument(
+        "--feed-interval", type=float, default=5.0, help="schedule.feed_interval, seconds"
+    )
     parser.add_argument("--latency", default="0.05,0.2", help="newsroom answer time range, s")
     parser.add_argument("--pg", default="postgresql+psycopg://root@127.0.0.1:5432/test")
     args = parser.parse_args()
     admin = sa.create_engine(args.pg, isolation_level="AUTOCOMMIT")
     print(
         f"{args.hosts} hosts x {args.articles} articles, answers in {args.latency} s, "
-        f"per_host_delay {args.delay} s, {args.concurrency} fetches per worker, "
+        f"per_host_delay {args.delay} s, feeds every {args.feed_interval:g} s, "
+        f"{args.concurrency} fetches per worker, "
         f"{args.seconds:.0f} s measured"
     )
     print(
@@ -310,7 +315,7 @@ def main() -> None:
             f"{result.cpu / max(result.checks, 1) * 1000:7.2f} ms {result.duplicates:10d} "
             f"{result.min_gap:12.3f}s {result.short_gaps:13d}"
         )
-    if len(runs) > 1:
+    if len(runs) > 1 and runs[0].rate:
         print(
             f"scaling 1 -> {runs[-1].workers} workers: {runs[-1].rate / runs[0].rate:.2f}x "
             f"(target >= 3.5x), requests logged {sum(r.requests for r in runs)}"
