@@ -224,6 +224,29 @@ def test_loopback_hosts_are_trusted_by_default(newsroom, web_clock):
     assert "http://127.0.0.1:8000/" in response.text
 
 
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("/static", "/static/"),
+        ("/sources/", "/sources"),
+        ("/api/changes/", "/api/changes"),
+        ("/articles/1/", "/articles/1"),
+        ("/search/?q=zebra", "/search?q=zebra"),
+    ],
+)
+def test_redirects_never_carry_the_host(newsroom, settings, web_clock, path, location):
+    """Starlette's trailing-slash redirect built an absolute Location on the Host header.
+
+    A shared cache would keep `307 -> http://forged-host.example/...` for every reader.
+    """
+    untrusted = replace(settings, web=replace(settings.web, base_url="", trusted_hosts=()))
+    app = create_app(untrusted, store=newsroom.store, clock=web_clock)
+    with TestClient(app, follow_redirects=False) as client:
+        response = client.get(path, headers={"Host": "forged-host.example"})
+    assert response.status_code in (301, 302, 303, 307, 308)
+    assert response.headers["location"] == location
+
+
 def test_csrf_origin_is_checked_against_the_configured_base_not_the_host(newsroom, web_clock):
     settings = Settings(
         db="sqlite://", web=WebSettings(admin_token=TOKEN, base_url="https://news.example.org")
@@ -275,6 +298,7 @@ def test_a_hidden_articles_url_is_not_in_the_api(client, newsroom):
         ("PATCH", "/api/sources", {"GET", "HEAD", "POST"}),
         ("GET", "/api/articles/1/pause", {"POST"}),
         ("POST", "/articles/1", {"GET", "HEAD"}),
+        ("POST", "/static/site.css", {"GET", "HEAD"}),  # the mounted static files too
     ],
 )
 def test_405_names_the_allowed_methods(client, method, path, allowed):

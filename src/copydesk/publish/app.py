@@ -136,7 +136,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     for name, value in (exc.headers or {}).items():  # WWW-Authenticate, Retry-After, …
         response.headers[name] = value
     if exc.status_code == 405:
-        response.headers["Allow"] = _allowed_methods(request)
+        # Our routes' methods; a mounted app (static files) names its own in the exception.
+        allowed = _allowed_methods(request) or (exc.headers or {}).get("Allow", "")
+        response.headers["Allow"] = allowed or "GET, HEAD"
     return response
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import URL, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -55,9 +55,25 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 for name, value in _HEADERS.items():
                     headers.setdefault(name, value)
+                if "location" in headers:
+                    headers["location"] = own_relative(headers["location"], scope)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def own_relative(location: str, scope: Scope) -> str:
+    """A redirect to this server as a path: never an address taken from the Host header.
+
+    Starlette's trailing-slash redirect (`/sources/` -> `/sources`) is absolute on the
+    request's Host, which a shared cache would then hand to every reader. Links elsewhere
+    are left alone; a path is never let start with `//` (another host, to a browser).
+    """
+    parts = urlsplit(location)
+    if not parts.scheme or parts.netloc.lower() != URL(scope=scope).netloc.lower():
+        return location
+    path = "/" + parts.path.lstrip("/")
+    return urlunsplit(("", "", path, parts.query, parts.fragment))
 
 
 def check_admin(settings: Settings, token: str | None) -> None:
