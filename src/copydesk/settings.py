@@ -944,6 +944,13 @@ def _env_values(environ: Mapping[str, str], origins: _Origins) -> dict[str, Any]
         elif len(path) == 2 and path[0] in SECTIONS:
             found.setdefault(path[0], {})[path[1]] = _env_value(path[0], path[1], raw)
             origins.env[".".join(path)] = key
+        elif "__" in key:  # meant as a setting (a misspelt one would be silently ignored)
+            sections = ", ".join(SECTIONS)
+            raise ConfigError(
+                f"unknown setting {'.'.join(path)} (in {key}): variables are named "
+                f"COPYDESK_SECTION__KEY with a section among {sections}; "
+                "[sources.NAME] rules are read from copydesk.toml"
+            )
     return found
 
 

@@ -96,6 +96,29 @@ def test_bad_environment_value_names_the_variable(tmp_path, monkeypatch, name, v
     assert len(message) < 300  # a 5,000-digit value is shown shortened
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "COPYDESK_FETHC__TOTAL_TIMEOUT",  # a misspelt section, as ignored as an unknown key was
+        "COPYDESK_SOURCES__HERALD__EXCLUDE",  # per-source rules are read from the file only
+        "COPYDESK_SCHEDULE__FEED__INTERVAL",
+    ],
+)
+def test_an_environment_variable_naming_no_setting_is_an_error(tmp_path, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ={name: "5s"})
+    message = str(caught.value)
+    assert name in message
+    assert "unknown setting" in message
+    assert "\n" not in message
+
+
+def test_other_copydesk_variables_are_left_to_their_owners(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    load_settings(environ={"COPYDESK_CORPUS": "/x", "COPYDESK_REVISION": "1", "COPYDESK_PYWB": ""})
+
+
 def test_good_values_at_the_edges_are_accepted(tmp_path):
     config = tmp_path / "copydesk.toml"
     config.write_text(
