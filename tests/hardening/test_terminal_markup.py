@@ -175,3 +175,32 @@ def test_usage_errors_are_one_plain_line_not_a_traceback(tmp_path):
         assert result.returncode == 2, result.stderr.decode()
         text = words(assert_plain(result.stderr))
         assert "[/x]" in text or "valid integer" in text
+
+
+def test_every_console_the_cli_makes_prints_str_as_text():
+    """A plain Rich Console crept back in (terminal and pipe): every str must stay data."""
+    import io
+
+    from copydesk.cli.output import make_console
+
+    for stderr in (False, True):
+        console = make_console(stderr=stderr)
+        console.file = io.StringIO()
+        console.print(f"Wrote 1 record to {TITLE} {LINK} {EMOJI}")
+        assert console.file.getvalue() == f"Wrote 1 record to {TITLE} {LINK} {EMOJI}\n"
+
+
+def test_a_file_name_like_markup_is_printed_as_written(tmp_path, site):
+    assert cli(tmp_path, "check", f"{site}/news/2026/a").returncode == 0
+    (tmp_path / "[").mkdir()
+    for name in ("[/x].warc.gz", "[red]x :fire:.warc.gz"):
+        result = cli(tmp_path, "export", "--format", "warc", "--out", name)
+        assert result.returncode == 0, result.stderr.decode()[-2000:]
+        assert name in words(assert_plain(result.stdout))
+        assert (tmp_path / name).is_file()
+    # the import's progress bar names the file: as written, no red, no emoji
+    result = cli(tmp_path, "--db", str(tmp_path / "fresh.db"), "import", "[red]x :fire:.warc.gz")
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    shown = assert_plain(result.stderr)
+    assert "[red]x :fire:.warc.gz" in words(shown)
+    assert "\N{FIRE}" not in shown

@@ -21,7 +21,7 @@ from rich.progress import (
 from copydesk.cli.app import clock, settings_of
 from copydesk.cli.context import console, err_console, open_store, open_tracker
 from copydesk.cli.files import atomic_path
-from copydesk.cli.output import plain, sentence
+from copydesk.cli.output import clean, plain, sentence
 from copydesk.errors import UsageError
 from copydesk.evidence import Importer, ImportStats, WaybackBackfill, export_warc, verify
 from copydesk.settings import Settings
@@ -70,7 +70,7 @@ def run_warc_export(ctx: typer.Context, out: str, source: str | None, since: str
 def _file_progress() -> Progress:
     """A bar per file (or Wayback run) on stderr, in a terminal; nothing at all in a pipe."""
     return Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),  # a file name or URL: data
         BarColumn(),
         DownloadColumn(),
         TimeRemainingColumn(),
@@ -133,7 +133,7 @@ async def _import(
         importer = Importer(tracker, clock=clock, source=source, track=track)
         with _file_progress() as bar:
             if wayback:
-                task = bar.add_task(f"Wayback captures of {wayback}", total=None)
+                task = bar.add_task(clean(f"Wayback captures of {wayback}"), total=None)
                 backfill = WaybackBackfill(importer, tracker.fetcher, settings.archive)
                 await backfill.run(
                     wayback,
@@ -143,7 +143,7 @@ async def _import(
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
                 )
             for path in paths:
-                task = bar.add_task(path.name, total=path.stat().st_size)
+                task = bar.add_task(clean(path.name), total=path.stat().st_size)
 
                 def advance(done: int, total: int, task: TaskID = task) -> None:
                     bar.update(task, completed=done, total=total)

@@ -63,11 +63,11 @@ def make_console(*, stderr: bool = False) -> Console:
     In a pipe or file there is no colour, no control sequence and no wrapping, so a URL or a
     summary stays on one line for grep and cut (NO_COLOR and FORCE_COLOR work as in Rich).
     """
-    from rich.console import Console
-
-    console = Console(stderr=stderr, highlight=False, emoji=False)
+    # SafeConsole in both cases: a str printed here is data (an --out path, a summary with a
+    # source name in it), never markup.
+    console: Console = SafeConsole(stderr=stderr)
     if not console.is_terminal:
-        console = Console(stderr=stderr, highlight=False, emoji=False, soft_wrap=True, width=10_000)
+        console = SafeConsole(stderr=stderr, soft_wrap=True, width=10_000)
     return console
 
 
