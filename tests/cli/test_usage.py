@@ -112,6 +112,8 @@ def in_process(capsys, *args: str) -> tuple[int, str, str]:
         (["diff", LONG_URL, "--word-diff", "fancy"], "--word-diff"),
         (["--log-format", "xml", "sources"], "--log-format"),
         (["export", "--format"], "requires an argument"),
+        (["serve", "--port", "70000"], "--port"),  # was an OverflowError traceback from bind()
+        (["demo", "--port", "-1"], "--port"),
     ],
 )
 def test_usage_mistakes_are_one_line_and_exit_2(tmp_path, args, expected):

@@ -89,7 +89,9 @@ def demo(
     truth: Annotated[
         Path | None, typer.Option(help="Write the newsroom's ground truth (JSONL) here.")
     ] = None,
-    port: Annotated[int, typer.Option(help="Port of the web UI (0: any free port).")] = 8000,
+    port: Annotated[
+        int, typer.Option(help="Port of the web UI (0: any free port).", min=0, max=65535)
+    ] = 8000,
     keep_serving: Annotated[
         bool | None,
         typer.Option(help="Keep the web UI up after tracking (default: when run in a terminal)."),

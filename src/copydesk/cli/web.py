@@ -19,7 +19,7 @@ commands = typer.Typer()  # this module's commands; cli/commands.py lists them f
 def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=0, max=65535)] = 8000,
 ) -> None:
     """Serve the web UI, feeds and JSON API."""
     settings = settings_of(ctx)
