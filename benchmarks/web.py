@@ -39,7 +39,7 @@ from benchmarks.webdata import SOURCES, START, WORDS, Plan, fill, repeat
 from copydesk.clock import FixedClock
 from copydesk.publish import create_app
 from copydesk.settings import Settings
-from copydesk.store import Store, search_index_behind, sync_search_index
+from copydesk.store import Store
 
 with warnings.catch_warnings():  # starlette warns at import that it prefers httpx2
     warnings.simplefilter("ignore")
@@ -372,9 +372,9 @@ def main() -> None:
 def run(url: str, args: argparse.Namespace) -> None:
     with Store.open(url) as store:
         # search_index_behind is a read: no write lock unless there is work
-        if not args.no_sync and search_index_behind(store):
+        if not args.no_sync and store.search_index_behind():
             started = time.perf_counter()
-            indexed = sync_search_index(store)
+            indexed = store.sync_search_index()
             print(f"search index sync {indexed} versions in {time.perf_counter() - started:.1f} s")
         articles, top, busiest, count = extent(store, url)
         print(f"busiest article {busiest}: {count} versions")

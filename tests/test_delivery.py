@@ -9,7 +9,7 @@ import pytest
 
 from copydesk.clock import FixedClock
 from copydesk.delivery import Courier, backoff
-from copydesk.records import Excerpt, Notice, NotifyTarget, Source
+from copydesk.records import DeliveryCounts, Excerpt, Notice, NotifyTarget, Source
 from copydesk.settings import DeliverySettings, NotifyRule, Settings
 from copydesk.store import Store
 from tests.support.factories import article, result
@@ -71,7 +71,7 @@ async def test_a_target_down_for_a_while_gets_the_message_once_it_is_back(tmp_pa
     courier = Courier(store=store, settings=settings, clock=clock)
     receiver.down = True
     assert await courier.deliver_due() == 1
-    assert store.delivery_counts() == {"sent": 0, "failed": 0, "pending": 1, "retrying": 1}
+    assert store.delivery_counts() == DeliveryCounts(sent=0, failed=0, pending=1, retrying=1)
     [failure] = store.delivery_failures()
     assert "503" in (failure.last_error or "")
     assert await courier.deliver_due() == 0  # not before its back-off
@@ -85,7 +85,7 @@ async def test_a_target_down_for_a_while_gets_the_message_once_it_is_back(tmp_pa
     receiver.down = False
     clock.advance(timedelta(minutes=4))
     assert await courier.deliver_due() == 1
-    assert store.delivery_counts()["sent"] == 1
+    assert store.delivery_counts().sent == 1
     assert len(receiver.received()) == 1
     store.close()
 
@@ -97,7 +97,7 @@ async def test_give_up_is_counted_as_failed(tmp_path, receiver):
     receiver.down = True
     clock.advance(timedelta(hours=2))
     await courier.deliver_due()
-    assert store.delivery_counts()["failed"] == 1
+    assert store.delivery_counts().failed == 1
     assert store.delivery_failures()[0].status == "failed"
     store.close()
 
@@ -108,7 +108,7 @@ async def test_each_target_is_marked_on_its_own(tmp_path, receiver):
     settings, store = setup(tmp_path, clock, [receiver.url, dead])
     courier = Courier(store=store, settings=settings, clock=clock)
     assert await courier.deliver_due() == 2
-    assert store.delivery_counts() == {"sent": 1, "failed": 0, "pending": 1, "retrying": 1}
+    assert store.delivery_counts() == DeliveryCounts(sent=1, failed=0, pending=1, retrying=1)
     clock.advance(timedelta(minutes=1))
     await courier.deliver_due()
     assert len(receiver.received()) == 1  # the one that got it is not sent it again

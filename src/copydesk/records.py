@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 _HOST = re.compile(r"[A-Za-z0-9.-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?")
@@ -515,6 +515,16 @@ class Delivery:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DeliveryCounts:
+    """Notification deliveries by state; `retrying` are the pending ones that failed before."""
+
+    sent: int = 0
+    failed: int = 0
+    pending: int = 0
+    retrying: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Discovery:
     """What one feed, sitemap or front page yielded: article links and child sitemaps."""
 
@@ -551,3 +561,146 @@ class CheckResult:
     # digest of one whose fingerprint missed a change the full extractor saw (never used again).
     locator: Locator | None = None
     locator_missed: str | None = None
+
+
+# ---- what the store reads for pages, feeds, the API and monitoring ----------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChangeRow:
+    """One visible version in a list of changes, with what is needed to link and label it."""
+
+    version_id: int
+    article_id: int
+    article_url: str
+    source: str
+    number: int
+    captured_at: datetime
+    title: str
+    change_kind: str | None
+    change_flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChangeCursor:
+    """Where the next page of a newest-first list starts (exclusive)."""
+
+    captured_at: datetime
+    version_id: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChangePage:
+    """One page of a newest-first change list and where the next one starts (None: last)."""
+
+    rows: tuple[ChangeRow, ...]
+    next_cursor: ChangeCursor | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventRow:
+    """A lifecycle event with what a change list shows beside it."""
+
+    event: LifecycleEvent
+    source: str
+    title: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SearchHit:
+    """A visible version that holds every word searched for, with an excerpt around them."""
+
+    version_id: int
+    article_id: int
+    article_url: str
+    source: str
+    number: int
+    captured_at: datetime
+    title: str
+    excerpt: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceFigures:
+    """Per-source totals for the sources list."""
+
+    name: str
+    articles: int
+    active: int
+    versions: int
+    changed_articles: int
+    edits: int  # visible versions after the first
+    failing: int  # articles whose last check failed
+    last_check_at: datetime | None
+    last_change_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceStatistics:
+    """One source's edit statistics: per-day counts, time to first edit, stealth share."""
+
+    edits_per_day: tuple[tuple[date, int], ...]
+    median_first_edit: timedelta | None
+    stealth_edits: int
+    edits: int
+
+    @property
+    def stealth_share(self) -> float | None:
+        return self.stealth_edits / self.edits if self.edits else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceHealth:
+    """Freshness of one source: when it was last checked, polled, and last produced a version."""
+
+    name: str
+    active_articles: int
+    failing_articles: int
+    last_check_at: datetime | None
+    last_version_at: datetime | None
+    last_poll_at: datetime | None
+    failing_endpoints: int
+
+
+_FAILED_CHECKS = frozenset({CheckOutcome.ERROR.value, CheckOutcome.GONE.value})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceCounts:
+    """Monitoring totals for one source (active or not): what /metrics and `stats` show."""
+
+    name: str
+    active: bool
+    articles_by_status: tuple[tuple[str, int], ...]
+    versions: int  # visible versions
+    checks_by_outcome: tuple[tuple[str, int], ...]  # every check ever made, pruned ones too
+
+    @property
+    def checks(self) -> int:
+        return sum(n for _, n in self.checks_by_outcome)
+
+    @property
+    def failed_checks(self) -> int:
+        """Checks that ended in an error or found the page gone."""
+        return sum(n for outcome, n in self.checks_by_outcome if outcome in _FAILED_CHECKS)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QueueCounts:
+    """Due article checks per source, checks held by a tracker now, and polls due."""
+
+    due_by_source: tuple[tuple[str, int], ...]
+    leased: int  # claimed by a tracker and not finished yet
+    oldest_due_seconds: float  # how late the longest-waiting due check is (0: none due)
+    endpoints_due: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WaybackSave:
+    """A version's Save Page Now request: attempts so far, when next, and how it went."""
+
+    version_id: int
+    attempts: int
+    next_attempt_at: datetime | None  # None: saved, or given up
+    last_error: str | None
+    saved_at: datetime | None

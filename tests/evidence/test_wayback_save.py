@@ -66,20 +66,20 @@ async def test_new_versions_are_saved_failures_retried_and_the_memento_linked(st
     assert site.saves == []
     state = store.wayback_save_state(version_id)
     assert state is not None
-    assert state["attempts"] == 0
+    assert state.attempts == 0
     # First attempt: the archive answers 503. Recorded, and due again later, not now.
     assert await saver.run_due() == 1
     state = store.wayback_save_state(version_id)
     assert state is not None
-    assert state["attempts"] == 1
-    assert "503" in str(state["last_error"])
+    assert state.attempts == 1
+    assert "503" in str(state.last_error)
     assert await saver.run_due() == 0
     clock.advance(timedelta(minutes=6))
     assert await saver.run_due() == 1
     state = store.wayback_save_state(version_id)
     assert state is not None
-    assert state["saved_at"] is not None
-    assert state["next_attempt_at"] is None
+    assert state.saved_at is not None
+    assert state.next_attempt_at is None
     assert site.saves == [URL, URL]
     memento = f"https://web.archive.org/web/20240501090000/{URL}"
     saved = store.get_version(article.id, 1)

@@ -17,21 +17,21 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from copydesk.publish import api, create_app, pages
+from copydesk.publish import create_app
 from copydesk.publish.server import serve_in_thread
 from copydesk.settings import Settings
-from copydesk.store import Store, search, search_index_behind, sync_search_index
+from copydesk.store import Store
 from tests.support.web import START, article, fill, record
 
 
 def test_every_stored_version_is_searchable_in_its_own_transaction(tmp_path):
     with Store.open(f"sqlite:///{tmp_path / 'w.db'}") as store:
         newsroom = fill(store)
-        assert not search_index_behind(store)
-        assert sync_search_index(store) == 0
+        assert not store.search_index_behind()
+        assert store.sync_search_index() == 0
         record(store, newsroom.other, START.replace(hour=20), article("Okapi", "An okapi ran."))
-        assert not search_index_behind(store)
-        assert [h.title for h in search(store, "okapi")] == ["Okapi"]
+        assert not store.search_index_behind()
+        assert [h.title for h in store.search("okapi")] == ["Okapi"]
 
 
 # The contentless FTS5 index (migration 0007) is emptied by its own command, not by DELETE.
@@ -43,11 +43,11 @@ def test_an_index_left_behind_catches_up_by_sync_not_by_search(tmp_path):
         fill(store)
         with store._db.write() as conn:  # an index written before this rule, or a restore
             conn.execute(sa.text(EMPTY_INDEX))
-        assert search_index_behind(store)
-        assert search(store, "zebra") == []  # the read does not write
-        assert search_index_behind(store)
-        assert sync_search_index(store) == 6
-        assert {h.title for h in search(store, "zebra")} >= {"Weekly zebra story"}
+        assert store.search_index_behind()
+        assert store.search("zebra") == []  # the read does not write
+        assert store.search_index_behind()
+        assert store.sync_search_index() == 6
+        assert {h.title for h in store.search("zebra")} >= {"Weekly zebra story"}
 
 
 @pytest.fixture
@@ -90,18 +90,18 @@ def test_search_answers_while_another_process_holds_the_write_lock(served):
 def test_45_slow_searches_do_not_starve_the_home_page_or_healthz(served, monkeypatch):
     """Each search is made slow; the crowd is bounded, the others still answer at once."""
     base, db = served
-    real = pages.search
+    real = Store.search
 
-    def slow_search(*args, **kwargs):
+    def slow_search(store, *args, **kwargs):
         time.sleep(3)
-        return real(*args, **kwargs)
+        return real(store, *args, **kwargs)
 
     baseline = {}
     for path in ("/", "/healthz", "/api/changes", "/sources"):
         started = time.monotonic()
         httpx.get(f"{base}{path}", timeout=30)
         baseline[path] = time.monotonic() - started
-    monkeypatch.setattr(pages, "search", slow_search)
+    monkeypatch.setattr(Store, "search", slow_search)
     holder, _ = _hold_write_lock(db)
     try:
         with ThreadPoolExecutor(max_workers=45) as pool:
@@ -144,8 +144,7 @@ def test_a_database_failure_is_503_with_retry_after(tmp_path, monkeypatch):
         def broken(*args, **kwargs):
             raise StoreError("database is locked")
 
-        monkeypatch.setattr(pages, "search", broken)
-        monkeypatch.setattr(api, "search", broken)
+        monkeypatch.setattr(Store, "search", broken)
         with TestClient(create_app(Settings(db="sqlite://"), store=store)) as client:
             for path in ("/search?q=zebra", "/api/search?q=zebra"):
                 response = client.get(path)

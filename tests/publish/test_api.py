@@ -69,8 +69,7 @@ def test_server_errors_use_the_envelope_and_hide_the_traceback(newsroom, setting
     def boom(*args, **kwargs):
         raise RuntimeError("secret detail")
 
-    monkeypatch.setattr("copydesk.publish.api.source_figures", boom)
-    monkeypatch.setattr("copydesk.publish.pages.source_figures", boom)
+    monkeypatch.setattr("copydesk.store.Store.source_figures", boom)
     app = create_app(settings, store=newsroom.store)
     with TestClient(app, raise_server_exceptions=False) as client:
         response = client.get("/api/sources")

@@ -6,7 +6,6 @@ import pytest
 
 from copydesk.errors import HTTPStatusError
 from copydesk.records import ArticleStatus, Notice, NotifyTarget, Source
-from copydesk.store import search_index_behind, sync_search_index
 from tests.support.web import START, article, record
 
 
@@ -35,14 +34,13 @@ def test_metrics_count_articles_versions_and_checks_per_source(client, newsroom)
 def test_search_index_is_current_after_every_write(newsroom):
     """Versions are indexed as they are stored (#11): a search never has to catch up."""
     store = newsroom.store
-    assert not search_index_behind(store)
-    assert sync_search_index(store) == 0
+    assert not store.search_index_behind()
+    assert store.sync_search_index() == 0
     later = START.replace(hour=20)
     record(store, newsroom.other, later, article("Weekly okapi story", "An okapi escaped."))
-    assert not search_index_behind(store)
-    from copydesk.store import search
+    assert not store.search_index_behind()
 
-    assert [h.title for h in search(store, "okapi")] == ["Weekly okapi story"]
+    assert [h.title for h in store.search("okapi")] == ["Weekly okapi story"]
 
 
 def _families(text: str) -> dict[str, object]:

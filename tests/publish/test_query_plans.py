@@ -16,14 +16,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 
-from copydesk.store import (
-    ChangeCursor,
-    Store,
-    recent_changes,
-    search,
-    source_figures,
-    source_statistics,
-)
+from copydesk.records import ChangeCursor
+from copydesk.store import Store
 from tests.support.web import START, fill
 
 CURSOR = ChangeCursor(captured_at=START + timedelta(hours=2), version_id=10**6)
@@ -108,27 +102,27 @@ def _uses(steps: list[str], index: str) -> None:
 
 @pytest.mark.parametrize("kind", [None, "all", "substantive", "new"])
 def test_deep_change_pages_walk_the_time_index(filled, kind):
-    steps = plan(filled, lambda: recent_changes(filled, kind=kind, before=CURSOR), "FROM versions")
+    steps = plan(filled, lambda: filled.changes(kind=kind, before=CURSOR), "FROM versions")
     _uses(steps, "ix_versions_captured_at_id")
     _no_sort_or_scan(steps, "versions", "articles")
 
 
 @pytest.mark.parametrize("kind", [None, "all", "minor"])
 def test_a_source_reads_its_own_changes_index(filled, kind):
-    call = lambda: recent_changes(filled, source="weekly", kind=kind, before=CURSOR)  # noqa: E731
+    call = lambda: filled.changes(source="weekly", kind=kind, before=CURSOR)  # noqa: E731
     steps = plan(filled, call, "FROM versions")
     _uses(steps, "ix_versions_source_id_captured_at_id")
     _no_sort_or_scan(steps, "versions", "articles")
 
 
 def test_first_page_reads_the_newest_entries(filled):
-    steps = plan(filled, lambda: recent_changes(filled), "FROM versions")
+    steps = plan(filled, lambda: filled.changes(), "FROM versions")
     _uses(steps, "ix_versions_captured_at_id")
     _no_sort_or_scan(steps, "versions")
 
 
 def test_an_article_feed_reads_the_articles_versions_only(filled):
-    call = lambda: recent_changes(filled, article_id=1, kind="all")  # noqa: E731
+    call = lambda: filled.changes(article_id=1, kind="all")  # noqa: E731
     steps = plan(filled, call, "FROM versions", ordered=False)  # a few rows: sorting is fine
     assert any("ix_versions_article_id" in s or "uq_versions_article_id" in s for s in steps)
     assert "SCAN versions" not in steps
@@ -136,14 +130,14 @@ def test_an_article_feed_reads_the_articles_versions_only(filled):
 
 
 def test_source_figures_count_without_scanning_articles(filled):
-    steps = plan(filled, lambda: source_figures(filled), "FROM sources")
+    steps = plan(filled, lambda: filled.source_figures(), "FROM sources")
     _uses(steps, "ix_articles_failing")
     _uses(steps, "ix_articles_source_id_last_checked_at")
     assert not any("articles" in s and ("SCAN" in s or "Seq Scan" in s) for s in steps), steps
 
 
 def test_source_statistics_read_stored_days_and_first_edits(filled):
-    call = lambda: source_statistics(filled, "daily", now=START)  # noqa: E731
+    call = lambda: filled.source_statistics("daily", now=START)  # noqa: E731
     days = plan(filled, call, "FROM source_days")
     _uses(
         days,
@@ -163,7 +157,7 @@ def test_a_change_log_reads_version_rows_without_their_text(filled):
 
 @pytest.mark.parametrize("source", [None, "daily"])
 def test_search_walks_the_index_newest_first(filled, source):
-    call = lambda: search(filled, "zebra", source=source)  # noqa: E731
+    call = lambda: filled.search("zebra", source=source)  # noqa: E731
     steps = plan(filled, call, "version_search", ordered=False)
     if filled._db.dialect == "sqlite":
         assert any(s.startswith("SCAN version_search VIRTUAL TABLE") for s in steps), steps
@@ -178,15 +172,15 @@ def test_search_walks_the_index_newest_first(filled, source):
 
 
 def test_cursor_pages_are_still_exact(filled):
-    everything = recent_changes(filled, kind="all", limit=100).rows
+    everything = filled.changes(kind="all", limit=100).rows
     walked, cursor = [], None
     while True:
-        page = recent_changes(filled, kind="all", before=cursor, limit=2)
+        page = filled.changes(kind="all", before=cursor, limit=2)
         walked += page.rows
         if page.next_cursor is None:
             break
         cursor = page.next_cursor
     assert [r.version_id for r in walked] == [r.version_id for r in everything]
-    daily = recent_changes(filled, source="daily", kind="all").rows
+    daily = filled.changes(source="daily", kind="all").rows
     assert {r.source for r in daily} == {"daily"}
     assert len(daily) == 5

@@ -8,7 +8,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from copydesk.store import Store, recent_changes, search
+from copydesk.store import Store
 from tests.support.web import fill
 
 
@@ -37,13 +37,13 @@ def pg_store(pg_url):
 @pytest.mark.postgres
 def test_search_and_changes_on_postgres(pg_store):
     newsroom = fill(pg_store)
-    hits = search(pg_store, "zebra")
+    hits = pg_store.search("zebra")
     assert {h.article_id for h in hits} == {newsroom.hostile, newsroom.other}
-    assert [h.article_id for h in search(pg_store, "zebra", source="weekly")] == [newsroom.other]
-    assert search(pg_store, "zebra crossing")[0].number == 2
-    assert search(pg_store, "' OR 1=1 --") == []
-    first = recent_changes(pg_store, limit=2)
-    rest = recent_changes(pg_store, limit=2, before=first.next_cursor)
+    assert [h.article_id for h in pg_store.search("zebra", source="weekly")] == [newsroom.other]
+    assert pg_store.search("zebra crossing")[0].number == 2
+    assert pg_store.search("' OR 1=1 --") == []
+    first = pg_store.changes(limit=2)
+    rest = pg_store.changes(limit=2, before=first.next_cursor)
     assert len(first.rows) == 2
     assert len(rest.rows) == 1
     assert rest.next_cursor is None

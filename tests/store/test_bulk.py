@@ -10,7 +10,6 @@ import sqlalchemy as sa
 
 from copydesk.errors import UsageError
 from copydesk.records import ArticleStatus, Candidate, CheckOutcome, Source
-from copydesk.store import search, sync_search_index
 from tests.support.factories import article, result
 
 HTML = b"<html><body><h1>Minister resigns</h1><p>The minister resigned.</p></body></html>"
@@ -93,13 +92,13 @@ def test_bulk_load_shares_blobs_and_indexes_visible_versions(store, pair, now, r
     with raw.connect() as conn:
         blobs = conn.execute(sa.text("SELECT count(*) FROM blobs")).scalar()
     assert blobs == 5  # one HTML capture and four texts, shared by both articles
-    assert sync_search_index(store) == 0  # already indexed, trivial versions left out
-    hits = search(store, "zebra")
+    assert store.sync_search_index() == 0  # already indexed, trivial versions left out
+    hits = store.search("zebra")
     assert sorted(h.article_id for h in hits) == [one, two]
     assert {h.number for h in hits} == {3}
     assert "Zebra crossing." in hits[0].excerpt
-    assert {h.article_id for h in search(store, "minister monday")} == {one, two}
-    assert len(search(store, "minister monday")) == 4
+    assert {h.article_id for h in store.search("minister monday")} == {one, two}
+    assert len(store.search("minister monday")) == 4
 
 
 def test_unknown_article_fails_its_batch_only(store, pair, now):
@@ -138,7 +137,7 @@ def test_a_big_batch_takes_the_copy_path_and_stays_searchable(store, source, now
         for n, a in enumerate(tracked)
     ]
     assert store.load_checks(checks) == 150
-    assert sync_search_index(store) == 0
-    hits = search(store, "zebra", limit=200)
+    assert store.sync_search_index() == 0
+    hits = store.search("zebra", limit=200)
     assert len(hits) == 150
     assert [h.version_id for h in hits] == sorted((h.version_id for h in hits), reverse=True)

@@ -14,7 +14,6 @@ from statistics import median
 import pytest
 
 from copydesk.records import ArticleStatus, Candidate, CheckOutcome, Reclassified, Source
-from copydesk.store import search, source_figures, source_statistics
 from tests.support.factories import article, result
 
 
@@ -91,8 +90,8 @@ def recount(store, name, now, days=30):
 
 
 def stored(store, name, now):
-    [figures] = source_figures(store, name=name)
-    stats = source_statistics(store, name, now=now)
+    [figures] = store.source_figures(name=name)
+    stats = store.source_statistics(name, now=now)
     return {
         "articles": figures.articles,
         "active": figures.active,
@@ -117,10 +116,10 @@ def test_stored_figures_equal_a_recount(store, history, now):
     assert daily["failing"] > 0
     assert daily["active"] < daily["articles"]
     assert (
-        sum(n for _, n in source_statistics(store, "daily", now=later).edits_per_day)
+        sum(n for _, n in store.source_statistics("daily", now=later).edits_per_day)
         == (daily["recent_edits"])
     )
-    assert [f.name for f in source_figures(store)] == ["daily", "empty", "weekly"]
+    assert [f.name for f in store.source_figures()] == ["daily", "empty", "weekly"]
 
 
 def test_figures_follow_later_checks_and_a_removed_source(store, history, now):
@@ -130,20 +129,20 @@ def test_figures_follow_later_checks_and_a_removed_source(store, history, now):
     store.record_check(
         replace(result(first.id, at, content=article("New", "new")), change_kind="minor")
     )
-    after = {f.name: f for f in source_figures(store)}["daily"]
+    after = {f.name: f for f in store.source_figures()}["daily"]
     assert after.last_change_at == at
     assert store.get_article(first.id).version_count == count + 1
     assert stored(store, "daily", at) == recount(store, "daily", at)
     store.remove_source("weekly")
-    assert [f.name for f in source_figures(store)] == ["daily", "empty"]
+    assert [f.name for f in store.source_figures()] == ["daily", "empty"]
 
 
 def test_snake_case_and_punctuation_in_a_query(store, source, now):
     tracked = store.add_article("daily", "https://d.test/news/x", now=now)
     store.record_check(result(tracked.id, now, content=article("Stale after seconds", "x")))
-    assert [h.article_id for h in search(store, "stale_after_seconds")] == [tracked.id]
-    assert [h.article_id for h in search(store, "stale-after, seconds!")] == [tracked.id]
-    assert search(store, '"stale" NEAR(after) * ^x') == []  # syntax is only words here
+    assert [h.article_id for h in store.search("stale_after_seconds")] == [tracked.id]
+    assert [h.article_id for h in store.search("stale-after, seconds!")] == [tracked.id]
+    assert store.search('"stale" NEAR(after) * ^x') == []  # syntax is only words here
 
 
 def test_figures_follow_an_import_that_renumbers_a_history(store, history, now):

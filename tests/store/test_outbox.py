@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from copydesk.errors import CopydeskError
 from copydesk.records import (
     CheckOutcome,
+    DeliveryCounts,
     EventKind,
     Excerpt,
     LifecycleEvent,
@@ -67,7 +68,7 @@ def test_a_failed_check_write_leaves_no_outbox_row(store, tracked, now):
     bad = result(tracked.id + 999, now, content=article())  # unknown article: the write fails
     with pytest.raises(CopydeskError):
         store.record_check(replace(bad, notices=(notice(tracked.id + 999, now),)))
-    assert store.delivery_counts()["pending"] == 0
+    assert store.delivery_counts().pending == 0
 
 
 def test_trivial_versions_are_not_told(store, tracked, now):
@@ -75,7 +76,7 @@ def test_trivial_versions_are_not_told(store, tracked, now):
     later = now + timedelta(minutes=1)
     touch = result(tracked.id, later, content=article("Minister resigns "), trivial=True)
     store.record_check(replace(touch, notices=(notice(tracked.id, later),)))
-    assert store.delivery_counts()["pending"] == 0
+    assert store.delivery_counts().pending == 0
 
 
 def test_leases_marks_and_counts(store, tracked, now):
@@ -92,7 +93,7 @@ def test_leases_marks_and_counts(store, tracked, now):
     store.mark_delivery(
         first[1].id, status="pending", at=now, error="503", next_attempt_at=retry_at
     )
-    assert store.delivery_counts() == {"sent": 1, "failed": 0, "pending": 1, "retrying": 1}
+    assert store.delivery_counts() == DeliveryCounts(sent=1, failed=0, pending=1, retrying=1)
     assert (
         store.claim_deliveries(now + timedelta(seconds=10), limit=10, lease=timedelta(minutes=1))
         == []
@@ -105,7 +106,7 @@ def test_leases_marks_and_counts(store, tracked, now):
     assert store.release_delivery_leases(retry_at) == 1
     assert len(store.claim_deliveries(retry_at, limit=10, lease=timedelta(minutes=1))) == 1
     store.mark_delivery(first[1].id, status="failed", at=retry_at, error="gave up")
-    assert store.delivery_counts()["failed"] == 1
+    assert store.delivery_counts().failed == 1
 
 
 def test_gone_and_restored_events_mark_the_article(store, tracked, now):

@@ -12,7 +12,6 @@ from copydesk.publish.wording import check_sentence
 from copydesk.records import CheckOutcome
 from copydesk.scheduler import Scheduler
 from copydesk.settings import ScheduleSettings, settings_from_mapping
-from copydesk.store import source_counts
 from tests.support.factories import article as content
 from tests.support.factories import result
 
@@ -42,8 +41,8 @@ def test_pruning_keeps_versions_errors_counts_and_the_page_sentences(store, sour
     tracked = _history(store, source, now)
     settings = ScheduleSettings()
     before = {
-        "stats": store.stats(),
-        "counts": source_counts(store),
+        "figures": store.source_figures(),
+        "counts": store.source_counts(),
         "article": store.get_article(tracked.id),
         "sentence": check_sentence(store.get_article(tracked.id), now, settings),
     }
@@ -58,8 +57,8 @@ def test_pruning_keeps_versions_errors_counts_and_the_page_sentences(store, sour
     assert CheckOutcome.ERROR in outcomes  # ... and of failures stays
     assert all(c.checked_at >= now - 7 * DAY for c in kept if c.outcome in ("unchanged",))
     # counts, metrics, the article row and its page sentence are as they were
-    assert store.stats() == before["stats"]
-    assert source_counts(store) == before["counts"]
+    assert store.source_figures() == before["figures"]
+    assert store.source_counts() == before["counts"]
     assert store.get_article(tracked.id) == before["article"]
     assert check_sentence(store.get_article(tracked.id), now, settings) == before["sentence"]
     assert store.versions(tracked.id)[0].number == 1

@@ -12,6 +12,7 @@ from copydesk.records import (
     EndpointKind,
     ExtractRules,
     Source,
+    SourceFigures,
 )
 from copydesk.store import Store
 
@@ -116,18 +117,21 @@ def test_stats_per_source(store, source, now):
     store.add_articles(
         "daily", [Candidate(url=f"https://d.test/news/{i}") for i in range(3)], now=now
     )
-    stats = {row["name"]: row for row in store.stats()}
-    assert stats["daily"]["articles"] == 3
-    assert stats["daily"]["active"] == 3
-    assert stats["empty"] == {
-        "name": "empty",
-        "articles": 0,
-        "active": 0,
-        "versions": 0,
-        "checks": 0,
-        "errors": 0,
-        "last_check_at": None,
-    }
+    figures = {f.name: f for f in store.source_figures()}
+    assert (figures["daily"].articles, figures["daily"].active) == (3, 3)
+    assert figures["empty"] == SourceFigures(
+        name="empty",
+        articles=0,
+        active=0,
+        versions=0,
+        changed_articles=0,
+        edits=0,
+        failing=0,
+        last_check_at=None,
+        last_change_at=None,
+    )
+    counts = {c.name: c for c in store.source_counts()}
+    assert (counts["empty"].checks, counts["empty"].failed_checks) == (0, 0)
 
 
 def test_due_endpoints_are_leased_so_no_two_workers_poll_one(store, db_url, source, now):

@@ -143,7 +143,7 @@ def test_error_counts_up_and_keeps_validators(store, tracked, now):
     assert (failing.consecutive_errors, failing.etag) == (2, '"v1"')
     assert store.checks(tracked.id)[0].error == "connect-error: refused"
     assert [c.outcome for c in store.checks(tracked.id, limit=2)] == ["error", "error"]
-    assert store.stats()[0]["errors"] == 2
+    assert store.source_counts()[0].failed_checks == 2
     store.record_check(
         result(tracked.id, now + timedelta(minutes=3), outcome=CheckOutcome.UNCHANGED)
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -23,7 +24,13 @@ commands = typer.Typer()  # this module's commands; cli/commands.py lists them f
 
 if TYPE_CHECKING:
     from copydesk.pipeline import CheckReport
-    from copydesk.records import Delivery, TrackedArticle
+    from copydesk.records import (
+        Delivery,
+        DeliveryCounts,
+        SourceCounts,
+        SourceFigures,
+        TrackedArticle,
+    )
     from copydesk.settings import Settings
     from copydesk.store import Store
     from copydesk.worker import RunStats
@@ -115,16 +122,16 @@ async def _detect(settings: Settings, store: Store, url: str) -> EndpointKind | 
 def sources(ctx: typer.Context, as_json: Annotated[bool, _JSON] = False) -> None:
     """List sources with their endpoints and figures."""
     with open_store(settings_of(ctx)) as store:
-        figures = {str(row["name"]): row for row in store.stats()}
+        figures = {f.name: f for f in store.source_figures()}
         found: list[dict[str, Any]] = [
             {
                 "name": src.name,
                 "endpoints": [
                     {"kind": e.kind.value, "url": e.url} for e in store.list_endpoints(src.name)
                 ],
-                "articles": figures.get(src.name, {}).get("articles", 0),
-                "versions": figures.get(src.name, {}).get("versions", 0),
-                "last_check_at": figures.get(src.name, {}).get("last_check_at"),
+                "articles": figures[src.name].articles if src.name in figures else 0,
+                "versions": figures[src.name].versions if src.name in figures else 0,
+                "last_check_at": figures[src.name].last_check_at if src.name in figures else None,
             }
             for src in store.list_sources()
         ]
@@ -222,11 +229,10 @@ async def run_worker(
     from copydesk.cli.progress import live_status
     from copydesk.delivery import Courier
     from copydesk.publish.metrics import TrackerMetrics, serve_metrics
-    from copydesk.store import search_index_behind, sync_search_index
     from copydesk.worker import Worker
 
-    if await asyncio.to_thread(search_index_behind, store):  # a database from before #11
-        await asyncio.to_thread(sync_search_index, store)
+    if await asyncio.to_thread(store.search_index_behind):  # a database from before #11
+        await asyncio.to_thread(store.sync_search_index)
     live = TrackerMetrics() if metrics else None
     stop_metrics = None
     if live is not None and metrics:
@@ -300,11 +306,11 @@ async def _check_one(settings: Settings, store: Store, article: TrackedArticle) 
 def stats(ctx: typer.Context, as_json: Annotated[bool, _JSON] = False) -> None:
     """Per-source figures."""
     with open_store(settings_of(ctx)) as store:
-        rows = store.stats()
+        rows = _source_stats(store.source_figures(), store.source_counts())
         counts = store.delivery_counts()
         failures = store.delivery_failures(limit=5)
     if as_json:
-        print_json({"sources": rows, "notifications": counts})
+        print_json({"sources": rows, "notifications": asdict(counts)})
         return
     console = _console()
     if not rows:
@@ -314,12 +320,31 @@ def stats(ctx: typer.Context, as_json: Annotated[bool, _JSON] = False) -> None:
     _print_notifications(counts, failures)
 
 
-def _print_notifications(counts: dict[str, int], failures: list[Delivery]) -> None:
+def _source_stats(
+    figures: list[SourceFigures], counts: list[SourceCounts]
+) -> list[dict[str, object]]:
+    """One row per active source, in the columns `stats` prints (its table and its --json)."""
+    checked = {c.name: c for c in counts}
+    return [
+        {
+            "name": f.name,
+            "articles": f.articles,
+            "active": f.active,
+            "versions": f.versions,
+            "checks": checked[f.name].checks if f.name in checked else 0,
+            "errors": checked[f.name].failed_checks if f.name in checked else 0,
+            "last_check_at": f.last_check_at,
+        }
+        for f in figures
+    ]
+
+
+def _print_notifications(counts: DeliveryCounts, failures: list[Delivery]) -> None:
     console = _console()
     console.print(
         plain(
-            f"Notifications: {counts['sent']} sent, {counts['pending']} pending "
-            f"({counts['retrying']} retrying after a failure), {counts['failed']} failed."
+            f"Notifications: {counts.sent} sent, {counts.pending} pending "
+            f"({counts.retrying} retrying after a failure), {counts.failed} failed."
         )
     )
     for failure in failures:

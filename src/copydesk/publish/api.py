@@ -32,7 +32,6 @@ from copydesk.publish.params import (
 from copydesk.publish.security import check_bearer
 from copydesk.publish.site import int_param, site_of
 from copydesk.records import ArticleStatus, LifecycleEvent, Version, VersionSummary
-from copydesk.store import recent_changes, search, source_figures, source_statistics
 
 PAGE_SIZE = 50
 
@@ -88,8 +87,7 @@ def changes(request: Request) -> JSONResponse:
             for r in found
         ]
         return ok(events=rows, next=encode_cursor(cursor))
-    page = recent_changes(
-        site_of(request).store,
+    page = site_of(request).store.changes(
         source=text_param(request, "source"),
         kind=kind,
         before=decode_cursor(text_param(request, "before")),
@@ -99,17 +97,17 @@ def changes(request: Request) -> JSONResponse:
 
 
 def sources(request: Request) -> JSONResponse:
-    return ok(sources=source_figures(site_of(request).store))
+    return ok(sources=site_of(request).store.source_figures())
 
 
 def source(request: Request) -> JSONResponse:
     site = site_of(request)
     name = str(request.path_params["name"])
-    figures = next(iter(source_figures(site.store, name=name)), None)
+    figures = next(iter(site.store.source_figures(name=name)), None)
     if figures is None:
         raise HTTPException(404, f"no source named {name[:100]}")
-    stats = source_statistics(site.store, name, now=site.clock.now())
-    page = recent_changes(site.store, source=name, limit=PAGE_SIZE)
+    stats = site.store.source_statistics(name, now=site.clock.now())
+    page = site.store.changes(source=name, limit=PAGE_SIZE)
     return ok(
         source=figures,
         statistics={**plain(stats), "stealth_share": stats.stealth_share},
@@ -195,8 +193,7 @@ def search_api(request: Request) -> JSONResponse:
     query = search_query(request)
     if not query.q:
         raise HTTPException(400, "'q' is required")
-    hits = search(
-        site_of(request).store,
+    hits = site_of(request).store.search(
         query.q,
         source=query.source,
         since=day_start(query.since),

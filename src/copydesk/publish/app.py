@@ -6,6 +6,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import AsyncIterator
+from dataclasses import asdict
 from datetime import timedelta
 
 from starlette.applications import Starlette
@@ -24,7 +25,7 @@ from copydesk.publish.security import SecurityHeaders, secure
 from copydesk.publish.site import STATIC, Site, site_of, template_environment
 from copydesk.publish.wording import iso
 from copydesk.settings import Settings
-from copydesk.store import Store, search_index_behind, source_health, sync_search_index
+from copydesk.store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ def healthz(request: Request) -> JSONResponse:
     schedule = site.settings.schedule
     stale_after = max(2 * schedule.max_interval, 4 * schedule.feed_interval, timedelta(hours=1))
     entries = []
-    for health in source_health(site.store):
+    for health in site.store.source_health():
         seen = max((t for t in (health.last_check_at, health.last_poll_at) if t), default=None)
         stale = seen is None or now - seen > stale_after
         entries.append(
@@ -67,8 +68,8 @@ def healthz(request: Request) -> JSONResponse:
         "ok": True,
         "now": iso(now),
         "notifications": {
-            "ok": counts["failed"] == 0 and counts["retrying"] == 0,
-            **counts,
+            "ok": counts.failed == 0 and counts.retrying == 0,
+            **asdict(counts),
             "recent_failures": failures,
         },
         "stale_after_seconds": stale_after.total_seconds(),
@@ -171,8 +172,8 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 def _catch_up_search(store: Store) -> None:
     try:
-        if search_index_behind(store):
-            logger.info("search index: %d versions indexed", sync_search_index(store))
+        if store.search_index_behind():
+            logger.info("search index: %d versions indexed", store.sync_search_index())
     except Exception:  # a background nicety: the tracker catches up too
         logger.warning("search index not brought up to date", exc_info=True)
 

@@ -23,8 +23,7 @@ from typing import Any, TextIO
 
 from copydesk.diff import sentence_edits
 from copydesk.errors import UsageError
-from copydesk.records import TrackedArticle, Version
-from copydesk.store import EventRow
+from copydesk.records import EventRow, TrackedArticle, Version
 
 EDIT_FIELDS = (
     "article_url",

@@ -20,7 +20,7 @@ from copydesk.publish.diffview import summary
 from copydesk.publish.params import EVENT_KINDS, day_start, kind_param, search_query, text_param
 from copydesk.publish.site import int_param, public_base, site_of
 from copydesk.publish.wording import clean, event_sentence, iso
-from copydesk.store import ChangeRow, EventRow, recent_changes, search
+from copydesk.records import ChangeRow, EventRow
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
@@ -173,7 +173,7 @@ def all_changes(request: Request) -> Response:
     if kind in EVENT_KINDS:
         events = site.store.recent_events(source=source, kinds=EVENT_KINDS[kind], limit=FEED_SIZE)
     else:
-        rows = recent_changes(site.store, source=source, kind=kind, limit=FEED_SIZE).rows
+        rows = site.store.changes(source=source, kind=kind, limit=FEED_SIZE).rows
         if kind is None:  # the unfiltered feed also carries removals, returns and moves
             events = site.store.recent_events(source=source, limit=FEED_SIZE)
     query = urlencode({k: v for k, v in (("source", source), ("kind", kind)) if v})
@@ -189,7 +189,7 @@ def source_changes(request: Request) -> Response:
     name = str(request.path_params["name"])
     if site.store.get_source(name) is None:
         raise HTTPException(404, f"no source named {name[:100]}")
-    rows = recent_changes(site.store, source=name, limit=FEED_SIZE).rows
+    rows = site.store.changes(source=name, limit=FEED_SIZE).rows
     events = site.store.recent_events(source=name, limit=FEED_SIZE)
     page = f"/sources/{name}"
     created = next((s.created_at for s in site.store.list_sources() if s.name == name), None)
@@ -201,7 +201,7 @@ def source_changes(request: Request) -> Response:
 def article_changes(request: Request) -> Response:
     site = site_of(request)
     article = site.readable(int_param(request, "id"))
-    rows = recent_changes(site.store, article_id=article.id, kind="all", limit=FEED_SIZE).rows
+    rows = site.store.changes(article_id=article.id, kind="all", limit=FEED_SIZE).rows
     title = f"copydesk: changes to {article.title or article.url}"
     events = site.store.recent_events(article_id=article.id, limit=FEED_SIZE)
     page = f"/articles/{article.id}"
@@ -211,8 +211,7 @@ def article_changes(request: Request) -> Response:
 def search_feed(request: Request) -> Response:
     site = site_of(request)
     query = search_query(request)
-    hits = search(
-        site.store,
+    hits = site.store.search(
         query.q,
         source=query.source,
         since=day_start(query.since),

@@ -29,7 +29,7 @@ from copydesk.pipeline import CheckReport
 from copydesk.publish.site import site_of
 from copydesk.records import ArticleStatus, CheckOutcome, Page
 from copydesk.settings import FetchSettings
-from copydesk.store import Store, queue_counts, source_counts
+from copydesk.store import Store
 
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 # Fetch latency buckets, seconds: fast pages to the 30 s total timeout.
@@ -62,7 +62,7 @@ class StoreCollector(Collector):
             "copydesk_source_active", "1 while a source is tracked.", labels=["source"]
         )
         # Every status and outcome for every source, zeros included, so rates work.
-        for source in source_counts(self._store):
+        for source in self._store.source_counts():
             by_status, by_outcome = dict(source.articles_by_status), dict(source.checks_by_outcome)
             for status in ArticleStatus:
                 articles.add_metric([source.name, status.value], by_status.get(status.value, 0))
@@ -73,7 +73,7 @@ class StoreCollector(Collector):
         yield from (articles, versions, checks, active)
 
     def _queue(self) -> Iterator[Metric]:
-        queue = queue_counts(self._store, self._clock.now())
+        queue = self._store.queue_counts(self._clock.now())
         due = GaugeMetricFamily(
             "copydesk_queue_due", "Article checks due now, by source.", labels=["source"]
         )
@@ -99,22 +99,22 @@ class StoreCollector(Collector):
         yield CounterMetricFamily(
             "copydesk_notifications_sent",
             "Notification deliveries sent (one per notice and target).",
-            value=counts.get("sent", 0),
+            value=counts.sent,
         )
         yield CounterMetricFamily(
             "copydesk_notifications_failed",
             "Notification deliveries given up as failed.",
-            value=counts.get("failed", 0),
+            value=counts.failed,
         )
         yield GaugeMetricFamily(
             "copydesk_notifications_pending",
             "Notification deliveries waiting to be sent, retries included.",
-            value=counts.get("pending", 0),
+            value=counts.pending,
         )
         yield GaugeMetricFamily(
             "copydesk_notifications_retrying",
             "Pending notification deliveries whose last attempt failed.",
-            value=counts.get("retrying", 0),
+            value=counts.retrying,
         )
 
 

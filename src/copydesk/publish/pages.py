@@ -27,20 +27,14 @@ from copydesk.publish.site import Site, int_param, site_of
 from copydesk.publish.timeline import bar_chart, timeline
 from copydesk.records import (
     ArticleStatus,
+    ChangeCursor,
+    ChangePage,
     EventKind,
+    EventRow,
     LifecycleEvent,
     TrackedArticle,
     Version,
     VersionSummary,
-)
-from copydesk.store import (
-    ChangeCursor,
-    ChangePage,
-    EventRow,
-    recent_changes,
-    search,
-    source_figures,
-    source_statistics,
 )
 
 PAGE_SIZE = 50
@@ -51,8 +45,7 @@ def home(request: Request) -> HTMLResponse:
     source, kind = text_param(request, "source"), kind_param(request)
     if kind in EVENT_KINDS:
         return _events_home(request, source, kind)
-    page = recent_changes(
-        site.store,
+    page = site.store.changes(
         source=source,
         kind=kind,
         before=decode_cursor(text_param(request, "before")),
@@ -118,18 +111,17 @@ def _events_home(request: Request, source: str | None, kind: str) -> HTMLRespons
 
 def sources_page(request: Request) -> HTMLResponse:
     site = site_of(request)
-    return site.render(request, "sources.html", figures=source_figures(site.store))
+    return site.render(request, "sources.html", figures=site.store.source_figures())
 
 
 def source_page(request: Request) -> HTMLResponse:
     site = site_of(request)
     name = str(request.path_params["name"])
-    figures = next(iter(source_figures(site.store, name=name)), None)
+    figures = next(iter(site.store.source_figures(name=name)), None)
     if figures is None:
         raise HTTPException(404, f"no source named {name[:100]}")
-    stats = source_statistics(site.store, name, now=site.clock.now())
-    page = recent_changes(
-        site.store,
+    stats = site.store.source_statistics(name, now=site.clock.now())
+    page = site.store.changes(
         source=name,
         before=decode_cursor(text_param(request, "before")),
         limit=PAGE_SIZE,
@@ -292,8 +284,7 @@ def search_page(request: Request) -> HTMLResponse:
     site = site_of(request)
     query = search_query(request)
     hits = (
-        search(
-            site.store,
+        site.store.search(
             query.q,
             source=query.source,
             since=day_start(query.since),

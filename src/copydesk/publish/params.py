@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from copydesk.store import ChangeCursor
+from copydesk.records import ChangeCursor
 
 KINDS = ("substantive", "minor", "new", "all", "gone", "moved", "restored", "events")
 EVENT_KINDS = {"gone": ("gone",), "moved": ("moved",), "restored": ("restored",), "events": None}

@@ -1,47 +1,12 @@
-"""The store stage: every read and write of the database goes through Store."""
+"""The store stage: every read and write of the database goes through Store.
+
+Store's methods take and return records (copydesk.records); the modules behind it are split by
+concern (reads, writes, queue, changes, figures, search, bulk, outbox, evidence, hosts, ...)
+and are private to this package.
+"""
 
 from __future__ import annotations
 
 from copydesk.store.facade import Store
-from copydesk.store.monitor import QueueCounts, queue_counts
-from copydesk.store.outbox import EventRow
 
-__all__ = ["EventRow", "QueueCounts", "Store", "queue_counts"]
-
-from copydesk.store.web import (
-    ChangeCursor,
-    ChangePage,
-    ChangeRow,
-    SearchHit,
-    SourceCounts,
-    SourceFigures,
-    SourceHealth,
-    SourceStatistics,
-    recent_changes,
-    search,
-    search_index_behind,
-    source_counts,
-    source_figures,
-    source_health,
-    source_statistics,
-    sync_search_index,
-)
-
-__all__ += [
-    "ChangeCursor",
-    "ChangePage",
-    "ChangeRow",
-    "SearchHit",
-    "SourceCounts",
-    "SourceFigures",
-    "SourceHealth",
-    "SourceStatistics",
-    "recent_changes",
-    "search",
-    "search_index_behind",
-    "source_counts",
-    "source_figures",
-    "source_health",
-    "source_statistics",
-    "sync_search_index",
-]
+__all__ = ["Store"]

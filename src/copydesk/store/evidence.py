@@ -22,6 +22,7 @@ from copydesk.records import (
     Reclassified,
     TrackedArticle,
     Version,
+    WaybackSave,
 )
 from copydesk.store import reads
 from copydesk.store.blobs import decompress, put_blob, sha256_hex
@@ -281,11 +282,19 @@ def record_save(
     )
 
 
-def save_state(conn: Connection, version_id: int) -> dict[str, Any] | None:
+def save_state(conn: Connection, version_id: int) -> WaybackSave | None:
     row = conn.execute(
         sa.select(wayback_saves).where(wayback_saves.c.version_id == version_id)
     ).first()
-    return None if row is None else dict(row._mapping)
+    if row is None:
+        return None
+    return WaybackSave(
+        version_id=row.version_id,
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        last_error=row.last_error,
+        saved_at=row.saved_at,
+    )
 
 
 # ---- export and verification -------------------------------------------------------------

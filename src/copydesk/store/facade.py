@@ -11,24 +11,37 @@ from copydesk.records import (
     Article,
     ArticleStatus,
     Candidate,
+    ChangeCursor,
+    ChangePage,
     Check,
     CheckResult,
     Delivery,
+    DeliveryCounts,
     Endpoint,
+    EventRow,
     HostTurn,
     LifecycleEvent,
     Locator,
+    QueueCounts,
     Reclassified,
+    SearchHit,
     Source,
+    SourceCounts,
     SourceEditStats,
+    SourceFigures,
+    SourceHealth,
+    SourceStatistics,
     TrackedArticle,
     Version,
     VersionSummary,
+    WaybackSave,
     source_name_problem,
 )
 from copydesk.store import (
     bulk,
+    changes,
     evidence,
+    figures,
     hosts,
     learned,
     listings,
@@ -37,12 +50,12 @@ from copydesk.store import (
     queue,
     reads,
     retention,
+    search,
     writes,
 )
 from copydesk.store.blobs import content_hash, get_blob
 from copydesk.store.database import Database
 from copydesk.store.listings import Listing
-from copydesk.store.outbox import EventRow
 
 _CLAIM_WINDOW = 4  # ids read per place to fill, as other workers may lease the first ones
 _CLAIM_TRIES = 3
@@ -410,10 +423,92 @@ class Store:
         with self._db.read() as conn:
             yield from reads.iter_export(conn, include_trivial)
 
-    def stats(self) -> list[dict[str, object]]:
-        """Per active source: name, articles, active, versions, checks, errors, last_check_at."""
+    # ---- change lists, figures and search (the web, feeds, API, `stats`, /metrics) ------
+
+    def changes(
+        self,
+        *,
+        source: str | None = None,
+        kind: str | None = None,
+        article_id: int | None = None,
+        before: ChangeCursor | None = None,
+        limit: int = 50,
+    ) -> ChangePage:
+        """Visible versions newest first, paged by (captured_at, id): deep pages cost the same.
+
+        `kind` None lists changes (versions after the first), "new" first versions, "all"
+        both, and a change kind ("minor", ...) only those.
+        """
         with self._db.read() as conn:
-            return reads.stats(conn)
+            return changes.recent_changes(
+                conn, source=source, kind=kind, article_id=article_id, before=before, limit=limit
+            )
+
+    def source_figures(self, *, name: str | None = None) -> list[SourceFigures]:
+        """Totals for every active source (or the one named), by name; none yet: zeros."""
+        with self._db.read() as conn:
+            return figures.source_figures(conn, name=name)
+
+    def source_statistics(self, name: str, *, now: datetime, days: int = 30) -> SourceStatistics:
+        """Edits per UTC day over the last `days` (today included); median time to first edit."""
+        with self._db.read() as conn:
+            return figures.source_statistics(conn, name, now=now, days=days)
+
+    def source_health(self) -> list[SourceHealth]:
+        """Freshness of every active source, including those that have produced nothing."""
+        with self._db.read() as conn:
+            return figures.source_health(conn)
+
+    def source_counts(self) -> list[SourceCounts]:
+        """Every source (active or not) by name: articles by status, versions, checks by outcome.
+
+        Counts the whole check log: for monitoring and `copydesk stats`, not for a page.
+        """
+        with self._db.read() as conn:
+            return figures.source_counts(conn)
+
+    def queue_counts(self, now: datetime) -> QueueCounts:
+        """What is due, how late, what is leased and how many polls are due, in one read."""
+        with self._db.read() as conn:
+            return figures.queue_counts(conn, now)
+
+    def search(
+        self,
+        query: str,
+        *,
+        source: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        before_id: int | None = None,
+        limit: int = 50,
+    ) -> list[SearchHit]:
+        """Visible versions containing every word of `query`, newest first (by version id).
+
+        Never a write: the tracker indexes each version in its check's transaction, so a
+        public GET never waits for (or takes) the write lock.
+        """
+        terms = search.search_terms(query)
+        if not terms:
+            return []
+        with self._db.read() as conn:
+            return search.search(
+                self._db,
+                conn,
+                terms,
+                source=source,
+                since=since,
+                until=until,
+                before_id=before_id,
+                limit=limit,
+            )
+
+    def sync_search_index(self) -> int:
+        """Index visible versions not yet in the search table; returns how many were added."""
+        return search.sync(self._db)
+
+    def search_index_behind(self) -> bool:
+        """True when a visible version is newer than the newest indexed one: one cheap read."""
+        return search.behind(self._db)
 
     # ---- lifecycle events and the notification outbox -----------------------------------
 
@@ -486,7 +581,7 @@ class Store:
         with self._db.write() as conn:
             return outbox.release_delivery_leases(conn, now)
 
-    def delivery_counts(self) -> dict[str, int]:
+    def delivery_counts(self) -> DeliveryCounts:
         """Notification deliveries by state: sent, failed, pending, retrying."""
         with self._db.read() as conn:
             return outbox.delivery_counts(conn)
@@ -619,7 +714,7 @@ class Store:
                 conn, version_id, memento_url=memento_url, error=error, now=now, retry_in=retry_in
             )
 
-    def wayback_save_state(self, version_id: int) -> dict[str, object] | None:
+    def wayback_save_state(self, version_id: int) -> WaybackSave | None:
         with self._db.read() as conn:
             return evidence.save_state(conn, version_id)
 

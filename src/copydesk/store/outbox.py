@@ -9,7 +9,7 @@ the same message id (at-least-once); nothing is ever lost.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,7 +19,9 @@ from sqlalchemy.engine import Connection
 from copydesk.records import (
     ArticleStatus,
     Delivery,
+    DeliveryCounts,
     EventKind,
+    EventRow,
     Excerpt,
     LifecycleEvent,
     Notice,
@@ -141,15 +143,6 @@ def event_from_row(row: Any) -> LifecycleEvent:
         new_url=row.new_url,
         status=row.status,
     )
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EventRow:
-    """A lifecycle event with what a change list shows beside it."""
-
-    event: LifecycleEvent
-    source: str
-    title: str | None
 
 
 def recent_events(
@@ -428,7 +421,7 @@ def release_delivery_leases(conn: Connection, now: datetime) -> int:
     return int(done.rowcount or 0)
 
 
-def delivery_counts(conn: Connection) -> dict[str, int]:
+def delivery_counts(conn: Connection) -> DeliveryCounts:
     """Deliveries by state: sent, failed, pending, and retrying (pending after a failure)."""
     counts = {SENT: 0, FAILED: 0, PENDING: 0, "retrying": 0}
     rows = conn.execute(
@@ -442,7 +435,12 @@ def delivery_counts(conn: Connection) -> dict[str, int]:
         counts[str(status)] = int(count)
         if status == PENDING:
             counts["retrying"] = int(retried or 0)
-    return counts
+    return DeliveryCounts(
+        sent=counts[SENT],
+        failed=counts[FAILED],
+        pending=counts[PENDING],
+        retrying=counts["retrying"],
+    )
 
 
 def recent_failures(conn: Connection, limit: int = 10) -> list[Delivery]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +24,6 @@ from copydesk.records import (
     VersionSummary,
 )
 from copydesk.store.blobs import decode_paragraphs
-from copydesk.store.retention import check_counts
 from copydesk.store.schema import (
     article_urls,
     articles,
@@ -37,9 +35,13 @@ from copydesk.store.schema import (
 )
 
 _EXPORT_BATCH = 200
-_FAILED = (CheckOutcome.ERROR.value, CheckOutcome.GONE.value)
 
 # ---- row -> record ------------------------------------------------------------------------
+
+
+def source_id_of(name: str) -> Any:
+    """The id of the source named `name`, as a subquery (no read of its own)."""
+    return sa.select(sources.c.id).where(sources.c.name == name).scalar_subquery()
 
 
 def source_from_row(row: Any) -> Source:
@@ -357,59 +359,3 @@ class _Prefixed:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._row, self._prefix + name)
-
-
-# ---- statistics ---------------------------------------------------------------------------
-
-
-def stats(conn: Connection) -> list[dict[str, object]]:
-    """Per active source: articles, active articles, visible versions, checks, failed checks."""
-    is_active = sa.case((articles.c.status == ArticleStatus.ACTIVE.value, 1), else_=0)
-    article_rows = conn.execute(
-        sa.select(
-            articles.c.source_id,
-            sa.func.count().label("articles"),
-            sa.func.coalesce(sa.func.sum(is_active), 0).label("active"),
-            sa.func.coalesce(sa.func.sum(articles.c.version_count), 0).label("versions"),
-        ).group_by(articles.c.source_id)
-    )
-    by_source = {row.source_id: row for row in article_rows}
-    counted = check_counts(conn)
-    last_check = dict(
-        conn.execute(
-            sa.select(articles.c.source_id, sa.func.max(articles.c.last_checked_at)).group_by(
-                articles.c.source_id
-            )
-        ).all()
-    )
-    checks_by_source: dict[int | None, _CheckFigures] = {
-        sid: _CheckFigures(
-            checks=sum(n for (s, _), n in counted.items() if s == sid),
-            errors=sum(n for (s, o), n in counted.items() if s == sid and o in _FAILED),
-            last_check_at=last_check.get(sid),
-        )
-        for sid in {s for s, _ in counted}
-    }
-    return [
-        _stats_entry(source, by_source.get(source.id), checks_by_source.get(source.id))
-        for source in list_sources(conn)
-    ]
-
-
-@dataclass(frozen=True, slots=True)
-class _CheckFigures:
-    checks: int
-    errors: int
-    last_check_at: datetime | None
-
-
-def _stats_entry(source: Source, counts: Any, check_counts: Any) -> dict[str, object]:
-    return {
-        "name": source.name,
-        "articles": int(counts.articles) if counts else 0,
-        "active": int(counts.active) if counts else 0,
-        "versions": int(counts.versions) if counts else 0,
-        "checks": int(check_counts.checks) if check_counts else 0,
-        "errors": int(check_counts.errors) if check_counts else 0,
-        "last_check_at": check_counts.last_check_at if check_counts else None,
-    }

@@ -1,4 +1,4 @@
-"""The full-text index of visible versions, kept current on the write side.
+"""Full-text search: the index of visible versions, kept current on the write side, and its query.
 
 Each visible version is indexed in the transaction that stores it (writes.insert_version), so
 the web's search is a pure read: it never takes, or waits for, the write lock. `sync` catches
@@ -13,17 +13,20 @@ query is an AND of single words); PostgreSQL a stripped tsvector per version und
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.engine import Connection
 
-from copydesk.records import Version
+from copydesk.records import ArticleStatus, SearchHit, Version
 from copydesk.store.blobs import decode_paragraphs
 from copydesk.store.database import Database
-from copydesk.store.schema import blobs, versions
+from copydesk.store.reads import source_id_of
+from copydesk.store.schema import articles, blobs, sources, versions
 
 _BATCH = 500
 _WINDOW = 1000  # PostgreSQL ids may commit out of order: re-look this far below the top
@@ -46,6 +49,12 @@ _PG_SCRATCH = "_bulk_search"
 _PG_COPY_FROM = 100  # rows at once from which COPY beats one multi-row INSERT
 
 Entry = tuple[int, str, Sequence[str]]  # (version id, title, paragraphs)
+
+_HIDDEN = ArticleStatus.HIDDEN.value
+_EXCERPT = 240
+# Letters and digits: FTS5's unicode61 splits on "_" too, and a term it split would become a
+# phrase, which an index without positions cannot answer.
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def index_key(db: Database) -> Any:
@@ -140,3 +149,99 @@ def _index_batch(db: Database, conn: Connection) -> int:
     rows = conn.execute(query).all()
     add(db, conn, [(r.id, r.title, decode_paragraphs(r.data)) for r in rows])
     return len(rows)
+
+
+# ---- the query ----------------------------------------------------------------------------
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a user's query; punctuation and search syntax are ignored on purpose."""
+    return _WORD.findall(query.lower())[:20]
+
+
+def search(
+    db: Database,
+    conn: Connection,
+    terms: Sequence[str],
+    *,
+    source: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    before_id: int | None,
+    limit: int,
+) -> list[SearchHit]:
+    """Visible versions containing every one of `terms`, newest first (by version id)."""
+    select, key = _search_select(db, terms)
+    if source is not None:
+        select = select.where(versions.c.source_id == source_id_of(source))
+    if since is not None:
+        select = select.where(versions.c.captured_at >= since)
+    if until is not None:
+        select = select.where(versions.c.captured_at < until)
+    if before_id is not None:
+        select = select.where(key < before_id)
+    # Ordering by the index's own key lets FTS5 walk its rowids newest first and stop early.
+    select = select.order_by(key.desc()).limit(limit)
+    return [_hit(row, terms) for row in conn.execute(select)]
+
+
+def _search_select(db: Database, terms: Sequence[str]) -> tuple[sa.Select[Any], Any]:
+    key = index_key(db)
+    if db.dialect == "sqlite":
+        index: Any = fts
+        # Each term quoted: user text never reaches FTS5 as query syntax.
+        match: Any = sa.text("version_search MATCH :terms").bindparams(
+            terms=" ".join(f'"{t}"' for t in terms)
+        )
+    else:
+        index = pg_search
+        match = pg_search.c.document.op("@@")(sa.func.plainto_tsquery("simple", " ".join(terms)))
+    select = (
+        sa.select(
+            versions.c.id,
+            versions.c.article_id,
+            versions.c.number,
+            versions.c.captured_at,
+            versions.c.title,
+            articles.c.url,
+            sources.c.name.label("source_name"),
+            blobs.c.data.label("content_data"),
+        )
+        .select_from(index)
+        .join(versions, versions.c.id == key)
+        .join(articles, articles.c.id == versions.c.article_id)
+        .join(sources, sources.c.id == articles.c.source_id)
+        .join(blobs, blobs.c.hash == versions.c.content_blob)
+        .where(match, articles.c.status != _HIDDEN)
+    )
+    return select, key
+
+
+def _hit(row: Any, terms: Sequence[str]) -> SearchHit:
+    return SearchHit(
+        version_id=row.id,
+        article_id=row.article_id,
+        article_url=row.url,
+        source=row.source_name,
+        number=row.number,
+        captured_at=row.captured_at,
+        title=row.title,
+        excerpt=excerpt(body(decode_paragraphs(row.content_data)), terms),
+    )
+
+
+def excerpt(text: str, terms: Sequence[str], width: int = _EXCERPT) -> str:
+    """A window of `text` around the first matching term, cut at word boundaries."""
+    lowered = text.lower()
+    found = [lowered.find(t) for t in terms]
+    hits = [i for i in found if i >= 0]
+    start = max(0, min(hits) - width // 3) if hits else 0
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < start + 30 else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    cut = " ".join(text[start:end].split())
+    return ("… " if start else "") + cut + (" …" if end < len(text) else "")

@@ -2,7 +2,7 @@
 
 SQLite: an FTS5 table whose rowid is the version id. PostgreSQL: a table with a generated
 tsvector column under a GIN index. Version text lives in zstd blobs, so neither backend can
-index it in SQL; copydesk.store.web.sync_search_index fills the table from Python.
+index it in SQL; Store.sync_search_index (store/search.py) fills the table from Python.
 
 Revision ID: 0002
 Revises: 0001
