@@ -68,6 +68,7 @@ def test_private_address_is_refused_without_allow_hosts(tmp_path):
     assert hits == 0
 
 
+@pytest.mark.slow  # `copydesk run` in a subprocess while the newsroom's script plays out
 def test_track_inspect_and_extract_through_the_cli(tmp_path):
     (tmp_path / "copydesk.toml").write_text(CONFIG, encoding="utf-8")
     config = NewsroomConfig(articles=2, min_edits=3, max_edits=3, publish_window=0.5, edit_gap=2.0)
