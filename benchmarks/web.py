@@ -145,6 +145,17 @@ PAGES = [
     Page("api diff", lambda s: "/api" + s.pair()),
     Page("api search", lambda s: f"/api/search?q={s.word(MID)}"),
     Page("healthz", lambda s: "/healthz"),
+    # The insight report (#18): the last 30 days by default, target p95 < 200 ms. The web keeps
+    # a report for a minute, so these are mostly warm; the "cold" pages ask a new period each time.
+    Page("report /report", lambda s: "/report", target_ms=200.0),
+    Page("report source big", lambda s: f"/sources/{BIG}/report", target_ms=200.0),
+    Page("report source small", lambda s: f"/sources/{SMALL}/report", target_ms=200.0),
+    Page("report csv weekly", lambda s: "/report.csv?chart=weekly", target_ms=200.0),
+    Page("api report", lambda s: "/api/report", target_ms=200.0),
+    Page("api report source", lambda s: f"/api/sources/{BIG}/report", target_ms=200.0),
+    Page("report cold /report", lambda s: f"/report?since={s.day()}", target_ms=200.0),
+    Page("report cold source big", lambda s: f"/sources/{BIG}/report?since={s.day()}", 200.0),
+    Page("report cold source small", lambda s: f"/sources/{SMALL}/report?since={s.day()}", 200.0),
 ]
 
 

@@ -13,6 +13,7 @@ from copydesk.diff.protocol import Comparable
 from copydesk.records import (
     Article,
     EventKind,
+    Excerpt,
     LifecycleEvent,
     Notice,
     NotifyTarget,
@@ -46,6 +47,7 @@ def change_notice(
     old: Comparable | None,
     new: Article,
     at: datetime,
+    passage: Excerpt | None = None,
 ) -> Notice | None:
     """The notice of a new visible version, or None when no rule wants it.
 
@@ -62,7 +64,7 @@ def change_notice(
         article_url=article.url,
         at=at,
         flags=flags,
-        excerpt=excerpt(old, new),
+        excerpt=passage if passage is not None else excerpt(old, new),
         targets=tuple(wanted),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -548,6 +549,7 @@ class CheckResult:
     retired: bool = False
     events: tuple[LifecycleEvent, ...] = ()  # written with the check, in its transaction
     notices: tuple[Notice, ...] = ()  # outbox entries, in the same transaction
+    excerpt: Excerpt | None = None  # the new visible version's change-log excerpt
     moved_to: str | None = None  # the article's new address (a moved event)
     wayback_save: bool = False  # queue a Save Page Now request for the new version
     # The text this check read, as the current extractor sees it, when no version is stored
@@ -704,3 +706,138 @@ class WaybackSave:
     next_attempt_at: datetime | None  # None: saved, or given up
     last_error: str | None
     saved_at: datetime | None
+
+
+# ── insight: the figures of a report (store.reports computes them; publish and cli show them) ──
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Count:
+    """One named count: a class, a flag, a histogram bin, a lifecycle event kind."""
+
+    name: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TextSize:
+    """How long a visible version's text is (bytes of its stored paragraphs), for timelines."""
+
+    number: int
+    size: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Spread:
+    """How long something took across articles (seconds): median, p90 and a histogram."""
+
+    count: int
+    median: float | None = None  # the middle value (mean of the two middle ones for even n)
+    p90: float | None = None  # nearest rank: the ceil(0.9 n)-th smallest value
+    bins: tuple[Count, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Edited:
+    """One of the most-edited articles of a report."""
+
+    article_id: int
+    source: str
+    title: str
+    url: str
+    edits: int  # visible versions after the first, in the period
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceLine:
+    """One source's headline figures, for the cross-source comparison."""
+
+    name: str
+    articles: int
+    changed: int
+    changes: int
+    substantive: int
+    stealth: int
+    median_first_change: float | None  # seconds
+
+    @property
+    def changed_share(self) -> float | None:
+        return self.changed / self.articles if self.articles else None
+
+    @property
+    def stealth_rate(self) -> float | None:
+        return self.stealth / self.substantive if self.substantive else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Report:
+    """What one source (or every source: `source` None) edited in [since, until).
+
+    The articles are those whose first version was captured in the period; the changes are
+    their later visible versions captured before `until`. Lifecycle events are those that
+    happened in the period to any article of the source(s). Times of day are UTC.
+    """
+
+    source: str | None
+    since: datetime
+    until: datetime
+    articles: int
+    changed: int  # articles with a second visible version
+    changes: int  # visible versions after the first
+    versions_per_changed: tuple[Count, ...]  # bins of visible versions per changed article
+    first_change: Spread  # first capture -> first change, per changed article
+    last_change: Spread  # first capture -> last change, per changed article
+    kinds: tuple[Count, ...]  # substantive, minor (changes by class)
+    flags: tuple[Count, ...]  # changes carrying each flag
+    headline_flipflops: int  # headline changes back to a wording the article had before
+    flipflop_articles: int  # articles with at least one such return
+    events: tuple[Count, ...]  # gone, restored, moved
+    hours: tuple[tuple[int, ...], ...]  # changes by weekday (Monday first) x hour of day (UTC)
+    weekly: tuple[tuple[date, int], ...]  # changes per week (weeks start on Monday)
+    most_edited: tuple[Edited, ...]
+    sources: tuple[SourceLine, ...] = ()  # per source (the cross-source report only)
+
+    @property
+    def changed_share(self) -> float | None:
+        return self.changed / self.articles if self.articles else None
+
+    def kind(self, name: str) -> int:
+        return next((c.count for c in self.kinds if c.name == name), 0)
+
+    def flag(self, name: str) -> int:
+        return next((c.count for c in self.flags if c.name == name), 0)
+
+    @property
+    def substantive(self) -> int:
+        return self.kind("substantive")
+
+    @property
+    def stealth(self) -> int:
+        return self.flag("stealth")
+
+    @property
+    def headline_changes(self) -> int:
+        return self.flag("headline")
+
+    @property
+    def stealth_rate(self) -> float | None:
+        """Substantive changes without a correction note, as a share of substantive changes."""
+        return self.stealth / self.substantive if self.substantive else None
+
+    @property
+    def stealth_interval(self) -> tuple[float, float] | None:
+        """The stealth rate's 95% Wilson score interval (sound for small counts and 0 or 1)."""
+        return wilson_interval(self.stealth, self.substantive)
+
+
+def wilson_interval(
+    successes: int, trials: int, *, z: float = 1.959964
+) -> tuple[float, float] | None:
+    """The Wilson score interval of a proportion (None with no trials)."""
+    if trials <= 0:
+        return None
+    share = successes / trials
+    denominator = 1 + z * z / trials
+    centre = (share + z * z / (2 * trials)) / denominator
+    half = z * math.sqrt(share * (1 - share) / trials + z * z / (4 * trials * trials)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from dataclasses import asdict
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -24,13 +23,7 @@ commands = typer.Typer()  # this module's commands; cli/commands.py lists them f
 
 if TYPE_CHECKING:
     from copydesk.pipeline import CheckReport
-    from copydesk.records import (
-        Delivery,
-        DeliveryCounts,
-        SourceCounts,
-        SourceFigures,
-        TrackedArticle,
-    )
+    from copydesk.records import TrackedArticle
     from copydesk.settings import Settings
     from copydesk.store import Store
     from copydesk.worker import RunStats
@@ -300,58 +293,3 @@ def check(
 async def _check_one(settings: Settings, store: Store, article: TrackedArticle) -> CheckReport:
     async with open_tracker(settings, store) as tracker:
         return await tracker.check_article(article)
-
-
-@commands.command()
-def stats(ctx: typer.Context, as_json: Annotated[bool, _JSON] = False) -> None:
-    """Per-source figures."""
-    with open_store(settings_of(ctx)) as store:
-        rows = _source_stats(store.source_figures(), store.source_counts())
-        counts = store.delivery_counts()
-        failures = store.delivery_failures(limit=5)
-    if as_json:
-        print_json({"sources": rows, "notifications": asdict(counts)})
-        return
-    console = _console()
-    if not rows:
-        console.print("No sources yet.")
-    else:
-        table(console, [str(key) for key in rows[0]], [list(row.values()) for row in rows])
-    _print_notifications(counts, failures)
-
-
-def _source_stats(
-    figures: list[SourceFigures], counts: list[SourceCounts]
-) -> list[dict[str, object]]:
-    """One row per active source, in the columns `stats` prints (its table and its --json)."""
-    checked = {c.name: c for c in counts}
-    return [
-        {
-            "name": f.name,
-            "articles": f.articles,
-            "active": f.active,
-            "versions": f.versions,
-            "checks": checked[f.name].checks if f.name in checked else 0,
-            "errors": checked[f.name].failed_checks if f.name in checked else 0,
-            "last_check_at": f.last_check_at,
-        }
-        for f in figures
-    ]
-
-
-def _print_notifications(counts: DeliveryCounts, failures: list[Delivery]) -> None:
-    console = _console()
-    console.print(
-        plain(
-            f"Notifications: {counts.sent} sent, {counts.pending} pending "
-            f"({counts.retrying} retrying after a failure), {counts.failed} failed."
-        )
-    )
-    for failure in failures:
-        state = "failed" if failure.status == "failed" else "retrying"
-        console.print(
-            plain(
-                f"  {state}: {failure.target_label} {failure.notice.message_id} after "
-                f"{failure.attempts} attempt(s): {failure.last_error}"
-            )
-        )

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from copydesk import announce
 from copydesk.archive import CaptureRecord, WarcArchive, WarcRef
 from copydesk.clock import Clock
-from copydesk.diff import ChangeKind, classify
+from copydesk.diff import ChangeKind, classify, excerpt
 from copydesk.discover import discover_parts
 from copydesk.errors import (
     ArchiveError,
@@ -556,9 +556,18 @@ class Tracker:
         visible = outcome is CheckOutcome.NEW_VERSION
         plan = self.scheduler.plan(article, now, outcome, changed=visible)
         notices = announce.lifecycle_notices(self.settings, article, events)
+        # The change log's excerpt: the notification rule, chosen once, kept with the version.
+        passage = excerpt(baseline, extracted) if visible else None
         if visible:
             told = announce.change_notice(
-                self.settings, article, kind=kind, flags=flags, old=baseline, new=extracted, at=now
+                self.settings,
+                article,
+                kind=kind,
+                flags=flags,
+                old=baseline,
+                new=extracted,
+                at=now,
+                passage=passage,
             )
             notices += (told,) if told else ()
         result = CheckResult(
@@ -574,6 +583,7 @@ class Tracker:
             retired=plan.retired,
             events=events,
             notices=notices,
+            excerpt=passage,
             wayback_save=self.settings.archive.wayback_save,
             fast_hash=fast.fast_hash,
             locator=fast.locator,

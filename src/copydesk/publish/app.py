@@ -19,7 +19,7 @@ from starlette.staticfiles import StaticFiles
 
 from copydesk.clock import Clock, SystemClock
 from copydesk.errors import CopydeskError, StoreError, UsageError
-from copydesk.publish import admin, api, cards, feeds, metrics, pages
+from copydesk.publish import admin, api, cards, feeds, metrics, pages, report
 from copydesk.publish.admission import Admission
 from copydesk.publish.security import SecurityHeaders, secure
 from copydesk.publish.site import STATIC, Site, site_of, template_environment
@@ -83,6 +83,10 @@ ROUTES = [
     Route("/", pages.home),
     Route("/sources", pages.sources_page),
     Route("/sources/{name}", pages.source_page),
+    Route("/report", report.report_page),
+    Route("/report.csv", report.report_csv),
+    Route("/sources/{name}/report", report.report_page),
+    Route("/sources/{name}/report.csv", report.report_csv),
     Route("/articles/{id}", pages.article_page),
     Route("/articles/{id}/versions/{n}", pages.version_page),
     Route("/articles/{id}/diff", pages.diff_picker),
@@ -110,6 +114,8 @@ ROUTES = [
     Route("/api/articles/{id}/diff/{a}/{b}", api.diff),
     Route("/api/articles/{id}/{action}", api.article_action, methods=["POST"]),
     Route("/api/search", api.search_api),
+    Route("/api/report", report.report_api),
+    Route("/api/sources/{name}/report", report.report_api),
     Route("/healthz", healthz),
     Route("/metrics", metrics.metrics),
     Mount("/static", StaticFiles(directory=STATIC), name="static"),

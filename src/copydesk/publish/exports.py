@@ -54,6 +54,7 @@ VERSION_FIELDS = (
     "text",
     "trivial",
     "change",
+    "flags",
     "html_sha256",
     "origin",
     "origin_file",
@@ -82,6 +83,7 @@ def version_row(article: TrackedArticle, version: Version) -> dict[str, Any]:
         "text": version.text,
         "trivial": version.trivial,
         "change": version.change_kind,
+        "flags": list(version.change_flags),
         "html_sha256": version.html_hash,
         "origin": version.provenance.origin.value,
         "origin_file": version.provenance.file,
@@ -175,7 +177,10 @@ def write_versions(
     writer.writeheader()
     count = 0
     for row in rows:
-        cells = row | {"paragraphs": json.dumps(row["paragraphs"], ensure_ascii=False)}
+        cells = row | {
+            "paragraphs": json.dumps(row["paragraphs"], ensure_ascii=False),
+            "flags": " ".join(row["flags"]),
+        }
         writer.writerow(_csv_row(cells))
         count += 1
     return count
@@ -196,6 +201,7 @@ def _write_version_parquet(rows: Iterable[dict[str, Any]], path: Path) -> int:
             ("text", pa.string()),
             ("trivial", pa.bool_()),
             ("change", pa.string()),
+            ("flags", pa.list_(pa.string())),
             ("html_sha256", pa.string()),
             ("origin", pa.string()),
             ("origin_file", pa.string()),

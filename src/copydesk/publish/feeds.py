@@ -19,8 +19,8 @@ from starlette.responses import Response
 from copydesk.publish.diffview import summary
 from copydesk.publish.params import EVENT_KINDS, day_start, kind_param, search_query, text_param
 from copydesk.publish.site import int_param, public_base, site_of
-from copydesk.publish.wording import clean, event_sentence, iso
-from copydesk.records import ChangeRow, EventRow
+from copydesk.publish.wording import clean, event_sentence, excerpt_text, iso
+from copydesk.records import ChangeRow, EventRow, Excerpt
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
@@ -65,14 +65,15 @@ def _change_link(base: str, row: ChangeRow) -> str:
     return f"{base}/articles/{row.article_id}/diff/{row.number - 1}/{row.number}"
 
 
-def _change_entry(base: str, row: ChangeRow) -> Entry:
+def _change_entry(base: str, row: ChangeRow, passage: Excerpt | None = None) -> Entry:
     label = "first version" if row.number <= 1 else summary(row.change_kind, row.change_flags)
+    said = excerpt_text(passage) if row.number > 1 else ""
     return Entry(
         id=f"{base}/versions/{row.version_id}",
         title=f"{row.title} (version {row.number})",
         link=_change_link(base, row),
         updated=row.captured_at,
-        summary=f"{row.source}: {label}. {row.article_url}",
+        summary=f"{row.source}: {label}. {said + ' ' if said else ''}{row.article_url}",
     )
 
 
@@ -151,7 +152,8 @@ def _changes_feed(
 ) -> Response:
     """The feed of `rows` and `events`; an empty feed is dated `updated` (Atom needs a date)."""
     base = _base(request)
-    entries = [_change_entry(base, row) for row in rows]
+    passages = site_of(request).store.excerpts([row.version_id for row in rows])
+    entries = [_change_entry(base, row, passages.get(row.version_id)) for row in rows]
     entries += [_event_entry(base, row) for row in events or []]
     entries = sorted(entries, key=lambda e: e.updated, reverse=True)[:FEED_SIZE]
     feed = Feed(

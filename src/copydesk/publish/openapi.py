@@ -134,6 +134,95 @@ _SEARCH = [
 ]
 
 
+def _object(**properties: Any) -> dict[str, Any]:
+    return {"type": "object", "required": list(properties), "properties": properties}
+
+
+_INT = {"type": "integer", "minimum": 0}
+_NUMBER_OR_NULL = {"type": ["number", "null"]}
+_COUNTS = {"type": "array", "items": _object(name={"type": "string"}, count=_INT)}
+_SHARES = {
+    "type": "array",
+    "items": _object(name={"type": "string"}, count=_INT, share=_NUMBER_OR_NULL),
+}
+_SPREAD = _object(
+    count=_INT, median_seconds=_NUMBER_OR_NULL, p90_seconds=_NUMBER_OR_NULL, bins=_COUNTS
+)
+# The insight report (publish.insight.to_json): what `copydesk stats --json` prints too.
+_REPORT = _object(
+    source={"type": ["string", "null"]},
+    since={"type": "string", "format": "date-time"},
+    until={"type": "string", "format": "date-time"},
+    articles=_INT,
+    changed=_INT,
+    changed_share=_NUMBER_OR_NULL,
+    changes=_INT,
+    versions_per_changed=_COUNTS,
+    first_change=_SPREAD,
+    last_change=_SPREAD,
+    classes=_SHARES,
+    flags=_SHARES,
+    stealth=_object(
+        substantive=_INT,
+        stealth=_INT,
+        rate=_NUMBER_OR_NULL,
+        interval_95={
+            "oneOf": [
+                {"type": "null"},
+                {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+            ]
+        },
+    ),
+    headlines=_object(changes=_INT, flipflops=_INT, flipflop_articles=_INT),
+    lifecycle=_COUNTS,
+    hours={
+        "type": "array",
+        "minItems": 7,
+        "maxItems": 7,
+        "items": {"type": "array", "minItems": 24, "maxItems": 24, "items": _INT},
+    },
+    weekly={
+        "type": "array",
+        "items": _object(week={"type": "string", "format": "date"}, changes=_INT),
+    },
+    most_edited={
+        "type": "array",
+        "items": _object(
+            article_id=_INT,
+            source={"type": "string"},
+            title={"type": "string"},
+            url={"type": "string"},
+            edits=_INT,
+            link={"type": "string"},
+        ),
+    },
+    sources={
+        "type": "array",
+        "items": _object(
+            name={"type": "string"},
+            articles=_INT,
+            changed=_INT,
+            changed_share=_NUMBER_OR_NULL,
+            changes=_INT,
+            substantive=_INT,
+            stealth=_INT,
+            stealth_rate=_NUMBER_OR_NULL,
+            median_first_change_seconds=_NUMBER_OR_NULL,
+        ),
+    },
+    charts={"type": "array", "items": {"type": "string"}},
+)
+_PERIOD = [_query("since", _DATE), _query("until", _DATE)]
+
+
+def _report_get(summary: str, params: list[dict[str, Any]], *errors: int) -> dict[str, Any]:
+    operation = _get(summary, params, *errors)
+    operation["get"]["responses"]["200"]["content"]["application/json"]["schema"] = {
+        "$ref": "#/components/schemas/ReportResponse"
+    }
+    return operation
+
+
 def openapi_document() -> dict[str, Any]:
     """A fresh dict each time, so callers may not change a shared copy."""
     return {
@@ -179,6 +268,15 @@ def openapi_document() -> dict[str, Any]:
                 "post", "Show a hidden article again", [_ID], body=_EMPTY_BODY
             ),
             "/api/search": _get("Full-text search over all versions", _SEARCH, 400),
+            "/api/report": _report_get(
+                "The insight report of every source: articles first captured in the period "
+                "(since/until, inclusive UTC dates; default the last 30 days) and their changes",
+                _PERIOD,
+                400,
+            ),
+            "/api/sources/{name}/report": _report_get(
+                "One source's insight report", [_param("name", "path"), *_PERIOD], 400, 404
+            ),
         },
         "components": {
             "schemas": {
@@ -187,6 +285,7 @@ def openapi_document() -> dict[str, Any]:
                     "required": ["ok"],
                     "properties": {"ok": {"const": True}},
                 },
+                "ReportResponse": _object(ok={"const": True}, report=_REPORT),
                 "Error": {
                     "type": "object",
                     "required": ["ok", "error", "status"],

@@ -24,7 +24,7 @@ from copydesk.publish.params import (
     text_param,
 )
 from copydesk.publish.site import Site, int_param, site_of
-from copydesk.publish.timeline import bar_chart, timeline
+from copydesk.publish.timeline import bar_chart, moments, timeline_svg
 from copydesk.records import (
     ArticleStatus,
     ChangeCursor,
@@ -60,6 +60,7 @@ def home(request: Request) -> HTMLResponse:
         kind=kind,
         sources=[s.name for s in site.store.list_sources()],
         summary=summary,
+        excerpts=site.store.excerpts([row.version_id for row in page.rows]),
         events=None,
         filters=_filters(source, kind),
     )
@@ -104,6 +105,7 @@ def _events_home(request: Request, source: str | None, kind: str) -> HTMLRespons
         kind=kind,
         sources=[s.name for s in site.store.list_sources()],
         summary=summary,
+        excerpts={},
         events=[{"row": row, "sentence": wording.event_sentence(row.event)} for row in found],
         filters=_filters(source, kind),
     )
@@ -135,6 +137,7 @@ def source_page(request: Request) -> HTMLResponse:
         page=page,
         next_before=encode_cursor(page.next_cursor),
         summary=summary,
+        excerpts=site.store.excerpts([row.version_id for row in page.rows]),
     )
 
 
@@ -201,7 +204,15 @@ def article_page(request: Request) -> HTMLResponse:
         show=show,
         lifecycle=_lifecycle(article, events),
         old_urls=[] if hidden else site.store.old_urls(article.id),
-        picture=timeline([v.captured_at for v in versions], now=now),
+        timeline=timeline_svg(
+            moments(
+                versions,
+                [] if hidden else site.store.text_sizes(article.id),
+                events,
+                article_id=article.id,
+            ),
+            now=now,
+        ),
         alternations=headline_alternations(versions),
     )
 

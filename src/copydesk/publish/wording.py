@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from copydesk.records import ArticleStatus, EventKind, LifecycleEvent, TrackedArticle
+from copydesk.records import ArticleStatus, EventKind, Excerpt, LifecycleEvent, TrackedArticle
 from copydesk.schedule import check_text, retirement_due_at, state_of
 from copydesk.settings import ScheduleSettings
 
@@ -113,3 +113,34 @@ def event_sentence(event: LifecycleEvent) -> str:
     if event.kind is EventKind.RESTORED:
         return f"This article was back at its original address on {when}."
     return f"This article moved from {event.url} to {event.new_url} on {when}."
+
+
+def excerpt_text(excerpt: Excerpt | None) -> str:
+    """A change's excerpt as one line of plain text, marked without colour (for feeds).
+
+    Deleted words are ~~struck~~ and inserted ones **strong**, as in Markdown; the headline's
+    old → new comes first when it changed. "" when there is nothing to show.
+    """
+    if excerpt is None:
+        return ""
+    parts = []
+    if excerpt.headline_changed:
+        parts.append(f"Headline: “{_flat(excerpt.title_old)}” → “{_flat(excerpt.title_new)}”.")
+    if excerpt.spans:
+        marks = {"delete": "~~", "insert": "**"}
+        words = []
+        for op, text in excerpt.spans:
+            flat = _flat(text)
+            if op in marks and flat.strip():
+                core = flat.strip()
+                lead, trail = flat[: len(flat) - len(flat.lstrip())], flat[len(flat.rstrip()) :]
+                words.append(f"{lead}{marks[op]}{core}{marks[op]}{trail}")
+            else:
+                words.append(flat)
+        line = "".join(words).strip()
+        parts.append(f"{'… ' * excerpt.cut_start}{line}{' …' * excerpt.cut_end}")
+    return " ".join(parts)
+
+
+def _flat(text: str | None) -> str:
+    return " ".join(clean(text).split(" ")).replace("\n", " ")

@@ -19,11 +19,13 @@ from copydesk.records import (
     DeliveryCounts,
     Endpoint,
     EventRow,
+    Excerpt,
     HostTurn,
     LifecycleEvent,
     Locator,
     QueueCounts,
     Reclassified,
+    Report,
     SearchHit,
     Source,
     SourceCounts,
@@ -31,6 +33,7 @@ from copydesk.records import (
     SourceFigures,
     SourceHealth,
     SourceStatistics,
+    TextSize,
     TrackedArticle,
     Version,
     VersionSummary,
@@ -41,6 +44,7 @@ from copydesk.store import (
     bulk,
     changes,
     evidence,
+    excerpts,
     figures,
     hosts,
     learned,
@@ -49,6 +53,7 @@ from copydesk.store import (
     outbox,
     queue,
     reads,
+    reports,
     retention,
     search,
     writes,
@@ -443,6 +448,27 @@ class Store:
             return changes.recent_changes(
                 conn, source=source, kind=kind, article_id=article_id, before=before, limit=limit
             )
+
+    def text_sizes(self, article_id: int) -> list[TextSize]:
+        """Each visible version's text size, oldest first (the article timeline's dot sizes)."""
+        with self._db.read() as conn:
+            return reports.text_sizes(conn, article_id)
+
+    def excerpts(self, version_ids: Sequence[int]) -> dict[int, Excerpt]:
+        """The change-log excerpts of these versions, by id (those stored with one)."""
+        with self._db.read() as conn:
+            return excerpts.read(conn, version_ids)
+
+    def report(self, *, source: str | None, since: datetime, until: datetime) -> Report:
+        """The insight report of one source (None: all) for [since, until) (store.reports).
+
+        Raises:
+            UsageError: no source has that name.
+        """
+        with self._db.read() as conn:
+            if source is not None and reads.get_source(conn, source) is None:
+                raise UsageError(f"no source named {source[:100]!r}")
+            return reports.report(conn, source, since=since, until=until)
 
     def source_figures(self, *, name: str | None = None) -> list[SourceFigures]:
         """Totals for every active source (or the one named), by name; none yet: zeros."""

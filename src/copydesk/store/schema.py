@@ -195,6 +195,16 @@ versions = sa.Table(
     sa.Index("ix_versions_article_id_number", "article_id", "number"),
     sa.Index("ix_versions_content_hash", "content_hash"),
     sa.Index("ix_versions_source_id_captured_at_id", "source_id", "captured_at", "id"),
+    # ix_versions_report (migration 0013) covers the insight report's queries; it is made per
+    # dialect (PostgreSQL cannot key a json column, so it INCLUDEs the class and flags).
+)
+
+# The change-log excerpt of a visible version (records.Excerpt as JSON, store.excerpts).
+version_excerpts = sa.Table(
+    "version_excerpts",
+    metadata,
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), primary_key=True),
+    sa.Column("excerpt", sa.JSON, nullable=False),
 )
 
 # Quiet checks pruned from `checks` after store.keep_checks, counted per source and outcome.

@@ -23,7 +23,7 @@ from copydesk.records import (
     Version,
     content_hash,
 )
-from copydesk.store import locators, outbox, quiet, reads, search
+from copydesk.store import excerpts, locators, outbox, quiet, reads, search
 from copydesk.store.blobs import encode_paragraphs, put_blob, sha256_hex
 from copydesk.store.database import Database
 from copydesk.store.listings import Listing, mark_listed, newest
@@ -336,6 +336,8 @@ def record_check(db: Database, conn: Connection, result: CheckResult) -> Version
         if found is None:
             raise UsageError(f"unknown article: {check.article_id}")
         version = insert_version(db, conn, result)
+        if result.excerpt is not None and not version.trivial and version.id is not None:
+            excerpts.insert(conn, version.id, result.excerpt)
         if result.wayback_save and not version.trivial:
             # Asked in the background (copydesk.evidence); written here so none is lost.
             conn.execute(
