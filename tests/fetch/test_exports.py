@@ -6,7 +6,7 @@ import copydesk.fetch as fetch
 def test_all_matches_public_names():
     public = {name for name in vars(fetch) if not name.startswith("_")}
     modules = {
-        "decoding",
+        "content_encoding",
         "fetcher",
         "guard",
         "pinning",

@@ -23,7 +23,7 @@ from copydesk.records import Endpoint, EndpointKind, Source
 from copydesk.settings import Settings
 from copydesk.store import Store
 from copydesk.worker import Worker
-from tests.support.web import ARGS, CHROMIUM, HOSTILE_TITLE, record
+from tests.support.web import ARGS, CHROMIUM, HOSTILE_TITLE, article, record
 
 pytestmark = [
     pytest.mark.browser,
@@ -70,11 +70,11 @@ async def _track(settings: Settings, store: Store, seconds: float) -> None:
 def _add_hostile(store: Store) -> int:
     """A newsroom-like article whose headline and body are hostile, with one edit."""
     clock = SystemClock()
-    article = store.add_article("newsroom", "http://127.0.0.1:9/news/hostile", now=clock.now())
-    record(store, article.id, clock.now(), article(HOSTILE_TITLE, *HOSTILE_BODY))
+    tracked = store.add_article("newsroom", "http://127.0.0.1:9/news/hostile", now=clock.now())
+    record(store, tracked.id, clock.now(), article(HOSTILE_TITLE, *HOSTILE_BODY))
     edited = (*HOSTILE_BODY[:2], HOSTILE_BODY[2] + " <iframe src=javascript:alert(5)>")
-    record(store, article.id, clock.now(), article(HOSTILE_TITLE + " v2", *edited))
-    return article.id
+    record(store, tracked.id, clock.now(), article(HOSTILE_TITLE + " v2", *edited))
+    return tracked.id
 
 
 @pytest.fixture(scope="module")

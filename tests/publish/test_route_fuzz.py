@@ -27,7 +27,7 @@ SOURCE = Path(__file__).resolve().parents[2] / "src" / "copydesk" / "publish"
 # Every query parameter the web code reads (checked against the code below), and some noise.
 QUERY_NAMES = [
     "a", "b", "before", "done", "inline", "kind", "q", "show", "since", "source", "until",
-    "view", "page", "limit", "id", "name", "format", "x",
+    "view", "page", "limit", "id", "name", "format", "chart", "x",
 ]  # fmt: skip
 
 DIGITS = "0123456789²³¹٠١٢٣٤٥٦٧٨٩０１２３４５６７８９߀०১"
@@ -40,7 +40,9 @@ numbers = st.one_of(
     st.sampled_from(["9999-12-31", "0001-01-01", "2026-02-30", "2026-03-01", "-1", "1e309"]),
 )
 texts = st.text(st.characters(codec=None, exclude_categories=()), max_size=40)
-values = st.one_of(numbers, texts, st.sampled_from(["daily", "weekly", "all", "inline", ""]))
+values = st.one_of(
+    numbers, texts, st.sampled_from(["daily", "weekly", "all", "inline", "hours", ""])
+)
 json_values = st.recursive(
     st.one_of(
         st.none(),

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-FONT = "font-family:system-ui,sans-serif;font-size:11px"
+# Presentation attributes, not a style attribute: the pages' CSP allows no inline style.
+FONT = 'font-family="system-ui,sans-serif" font-size="11"'
 INK, MID, LIGHT = "#000", "#555", "#ccc"
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -46,7 +47,7 @@ def _open(name: str, title: str, desc: str, width: int, height: int) -> list[str
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" id="{ident}" role="img"'
         f' aria-labelledby="{ident}-title {ident}-desc" viewBox="0 0 {width} {height}"'
-        f' width="{width}" height="{height}" style="{FONT}">',
+        f' width="{width}" height="{height}" {FONT}>',
         f'<title id="{ident}-title">{_text(title)}</title>',
         f'<desc id="{ident}-desc">{_text(desc)}</desc>',
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fff"/>',

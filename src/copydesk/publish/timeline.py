@@ -108,8 +108,7 @@ def timeline_svg(items: Sequence[Moment], *, now: datetime, width: int = 760) ->
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="img"'
         f' aria-labelledby="timeline-title timeline-desc" viewBox="0 0 {width} {height}"'
-        f' width="100%" style="max-width:{width}px;font-family:system-ui,sans-serif;'
-        f'font-size:11px">',
+        f' width="{width}" height="{height}" font-family="system-ui,sans-serif" font-size="11">',
         f'<title id="timeline-title">{title}</title>',
         f'<desc id="timeline-desc">{_esc(described)}</desc>',
         f'<text x="8" y="16" font-weight="bold" font-size="13">{title}</text>',
