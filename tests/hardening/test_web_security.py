@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -19,7 +18,7 @@ from copydesk.publish import create_app, serve_in_thread
 from copydesk.records import Article, Source
 from copydesk.settings import Settings, WebSettings
 from copydesk.store import Store
-from tests.support.web import START, TOKEN, TestClient, article, record
+from tests.support.web import ARGS, CHROMIUM, START, TOKEN, TestClient, article, record
 
 PAYLOADS = [
     "<script>alert('xss-1')</script>",
@@ -105,16 +104,6 @@ def _paths(ids: list[int]) -> list[str]:
 
 # ── in the browser ───────────────────────────────────────────────────────────────────────
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 _ACTIVE_DOM = """() => {
   const bad = [];
   for (const el of document.querySelectorAll('*')) {
