@@ -22,11 +22,11 @@ from copydesk.records import (
     DeliveryCounts,
     EventKind,
     EventRow,
-    Excerpt,
     LifecycleEvent,
     Notice,
     Version,
 )
+from copydesk.store import excerpts
 from copydesk.store.database import Database
 from copydesk.store.schema import (
     article_events,
@@ -301,31 +301,13 @@ def notice_to_json(notice: Notice) -> dict[str, Any]:
         "moved_from": notice.moved_from,
         "event_id": notice.event_id,
         "message_id": notice.message_id,
-        "excerpt": None
-        if excerpt is None
-        else {
-            "title_old": excerpt.title_old,
-            "title_new": excerpt.title_new,
-            "spans": [list(span) for span in excerpt.spans],
-            "paragraph": excerpt.paragraph,
-            "cut_start": excerpt.cut_start,
-            "cut_end": excerpt.cut_end,
-        },
+        "excerpt": None if excerpt is None else excerpts.to_json(excerpt),
     }
 
 
 def notice_from_json(data: dict[str, Any]) -> Notice:
     raw = data.get("excerpt")
-    excerpt = None
-    if raw is not None:
-        excerpt = Excerpt(
-            title_old=raw.get("title_old"),
-            title_new=raw.get("title_new"),
-            spans=tuple((str(op), str(text)) for op, text in raw.get("spans", [])),
-            paragraph=raw.get("paragraph"),
-            cut_start=bool(raw.get("cut_start")),
-            cut_end=bool(raw.get("cut_end")),
-        )
+    excerpt = None if raw is None else excerpts.from_json(raw)
     return Notice(
         article_id=int(data["article_id"]),
         source=str(data["source"]),
