@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from copydesk.records import ArticleStatus, ChangeCursor, ChangePage, ChangeRow
-from copydesk.store.reads import source_id_of
+from copydesk.store.reads import listed_columns, listed_from_row, source_id_of
 from copydesk.store.schema import articles, sources, versions
 
 _HIDDEN = ArticleStatus.HIDDEN.value
@@ -16,17 +16,7 @@ _HIDDEN = ArticleStatus.HIDDEN.value
 
 def _change_select() -> sa.Select[Any]:
     return (
-        sa.select(
-            versions.c.id,
-            versions.c.article_id,
-            versions.c.number,
-            versions.c.captured_at,
-            versions.c.title,
-            versions.c.change_kind,
-            versions.c.change_flags,
-            articles.c.url,
-            sources.c.name.label("source_name"),
-        )
+        sa.select(*listed_columns(), versions.c.change_kind, versions.c.change_flags)
         .join(articles, articles.c.id == versions.c.article_id)
         .join(sources, sources.c.id == articles.c.source_id)
         .where(versions.c.trivial.is_(False), articles.c.status != _HIDDEN)
@@ -34,14 +24,9 @@ def _change_select() -> sa.Select[Any]:
 
 
 def _change_row(row: Any) -> ChangeRow:
-    return ChangeRow(
-        version_id=row.id,
-        article_id=row.article_id,
-        article_url=row.url,
-        source=row.source_name,
-        number=row.number,
-        captured_at=row.captured_at,
-        title=row.title,
+    return listed_from_row(
+        ChangeRow,
+        row,
         change_kind=row.change_kind,
         change_flags=tuple(row.change_flags or ()),
     )

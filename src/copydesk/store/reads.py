@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from copydesk.records import (
     ArticleStatus,
+    ChangeRow,
     Check,
     CheckOutcome,
     Endpoint,
@@ -18,6 +19,7 @@ from copydesk.records import (
     ExtractRules,
     Origin,
     Provenance,
+    SearchHit,
     Source,
     TrackedArticle,
     Version,
@@ -35,6 +37,7 @@ from copydesk.store.schema import (
 )
 
 _EXPORT_BATCH = 200
+_Listed = TypeVar("_Listed", ChangeRow, SearchHit)
 
 # ---- row -> record ------------------------------------------------------------------------
 
@@ -42,6 +45,33 @@ _EXPORT_BATCH = 200
 def source_id_of(name: str) -> Any:
     """The id of the source named `name`, as a subquery (no read of its own)."""
     return sa.select(sources.c.id).where(sources.c.name == name).scalar_subquery()
+
+
+def listed_columns() -> tuple[Any, ...]:
+    """The columns `listed_from_row` reads (a query joining versions, articles and sources)."""
+    return (
+        versions.c.id,
+        versions.c.article_id,
+        versions.c.number,
+        versions.c.captured_at,
+        versions.c.title,
+        articles.c.url,
+        sources.c.name.label("source_name"),
+    )
+
+
+def listed_from_row(cls: type[_Listed], row: Any, **rest: Any) -> _Listed:
+    """A ChangeRow or a SearchHit: the fields they share read one way, plus their own (`rest`)."""
+    return cls(
+        version_id=row.id,
+        article_id=row.article_id,
+        article_url=row.url,
+        source=row.source_name,
+        number=row.number,
+        captured_at=row.captured_at,
+        title=row.title,
+        **rest,
+    )
 
 
 def source_from_row(row: Any) -> Source:

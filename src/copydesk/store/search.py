@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection
 from copydesk.records import ArticleStatus, SearchHit, Version
 from copydesk.store.blobs import decode_paragraphs
 from copydesk.store.database import Database
-from copydesk.store.reads import source_id_of
+from copydesk.store.reads import listed_columns, listed_from_row, source_id_of
 from copydesk.store.schema import articles, blobs, sources, versions
 
 _BATCH = 500
@@ -197,16 +197,7 @@ def _search_select(db: Database, terms: Sequence[str]) -> tuple[sa.Select[Any], 
         index = pg_search
         match = pg_search.c.document.op("@@")(sa.func.plainto_tsquery("simple", " ".join(terms)))
     select = (
-        sa.select(
-            versions.c.id,
-            versions.c.article_id,
-            versions.c.number,
-            versions.c.captured_at,
-            versions.c.title,
-            articles.c.url,
-            sources.c.name.label("source_name"),
-            blobs.c.data.label("content_data"),
-        )
+        sa.select(*listed_columns(), blobs.c.data.label("content_data"))
         .select_from(index)
         .join(versions, versions.c.id == key)
         .join(articles, articles.c.id == versions.c.article_id)
@@ -218,16 +209,8 @@ def _search_select(db: Database, terms: Sequence[str]) -> tuple[sa.Select[Any], 
 
 
 def _hit(row: Any, terms: Sequence[str]) -> SearchHit:
-    return SearchHit(
-        version_id=row.id,
-        article_id=row.article_id,
-        article_url=row.url,
-        source=row.source_name,
-        number=row.number,
-        captured_at=row.captured_at,
-        title=row.title,
-        excerpt=excerpt(body(decode_paragraphs(row.content_data)), terms),
-    )
+    text = body(decode_paragraphs(row.content_data))
+    return listed_from_row(SearchHit, row, excerpt=excerpt(text, terms))
 
 
 def excerpt(text: str, terms: Sequence[str], width: int = _EXCERPT) -> str:
