@@ -16,7 +16,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from statistics import median
@@ -24,16 +24,14 @@ from statistics import median
 import pytest
 
 from copydesk.clock import SystemClock
-from copydesk.fetch import Fetcher
 from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer, score_capture
 from copydesk.newsroom.script import TruthVersion
-from copydesk.pipeline import Tracker
 from copydesk.publish import create_app, insight, serve_in_thread
 from copydesk.records import Endpoint, EndpointKind, Report, Source
 from copydesk.settings import Settings
 from copydesk.store import Store
 from copydesk.store.reports import DELAY_BINS, VERSION_BINS
-from copydesk.worker import Worker
+from tests.support.newsroom_run import quick_settings, track
 from tests.support.web import ARGS, CHROMIUM
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
@@ -49,34 +47,6 @@ FLAGS = (
 )
 
 
-def _settings(db: str) -> Settings:
-    """Quick polls and re-checks, so every scripted edit is seen (as in the demo walk)."""
-    base = Settings(db=db)
-    fetch = replace(
-        base.fetch,
-        allow_hosts=("127.0.0.1",),
-        per_host_delay=timedelta(milliseconds=10),
-        per_host_concurrency=4,
-    )
-    schedule = replace(
-        base.schedule,
-        after_change=timedelta(milliseconds=300),
-        max_interval=timedelta(milliseconds=500),
-        feed_interval=timedelta(milliseconds=500),
-    )
-    return replace(base, fetch=fetch, schedule=schedule)
-
-
-async def _track(settings: Settings, store: Store, seconds: float) -> None:
-    clock = SystemClock()
-    fetcher = Fetcher(settings.fetch, clock=clock)
-    try:
-        tracker = Tracker(store=store, fetcher=fetcher, settings=settings, clock=clock)
-        await Worker(tracker, clock=clock, concurrency=8).run(duration=seconds)
-    finally:
-        await fetcher.aclose()
-
-
 @dataclass
 class Run:
     db: Path
@@ -90,7 +60,7 @@ def run(tmp_path_factory) -> Run:
     folder = tmp_path_factory.mktemp("insight")
     db = folder / "insight.db"
     url = f"sqlite:///{db}"
-    settings = _settings(url)
+    settings = quick_settings(url)
     # Edits far enough apart that the tracker sees each one (asserted below: nothing missed).
     config = NewsroomConfig(
         seed=18,
@@ -108,7 +78,7 @@ def run(tmp_path_factory) -> Run:
         store.add_source(Source(name="quiet"), now=started)  # an empty source in the comparison
         for endpoint, kind in ((server.rss_url, EndpointKind.FEED),):
             store.add_endpoint(Endpoint(url=endpoint, kind=kind, source="newsroom"), now=started)
-        asyncio.run(_track(settings, store, newsroom.script_end + 3))
+        asyncio.run(track(settings, store, newsroom.script_end + 3))
         truth = newsroom.ground_truth(base_url=server.base_url)
     return Run(
         db=db,

@@ -8,21 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import replace
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from copydesk.clock import SystemClock
-from copydesk.fetch import Fetcher
 from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer
-from copydesk.pipeline import Tracker
 from copydesk.publish import create_app, serve_in_thread
 from copydesk.records import Endpoint, EndpointKind, Source
-from copydesk.settings import Settings
 from copydesk.store import Store
-from copydesk.worker import Worker
+from tests.support.newsroom_run import quick_settings, track
 from tests.support.web import ARGS, CHROMIUM, HOSTILE_TITLE, article, record
 
 pytestmark = [
@@ -40,33 +35,6 @@ HOSTILE_BODY = (
 )
 
 
-def _settings(db: str) -> Settings:
-    base = Settings(db=db)
-    fetch = replace(
-        base.fetch,
-        allow_hosts=("127.0.0.1",),
-        per_host_delay=timedelta(milliseconds=10),
-        per_host_concurrency=4,
-    )
-    schedule = replace(
-        base.schedule,
-        after_change=timedelta(milliseconds=300),
-        max_interval=timedelta(milliseconds=500),
-        feed_interval=timedelta(milliseconds=500),
-    )
-    return replace(base, fetch=fetch, schedule=schedule)
-
-
-async def _track(settings: Settings, store: Store, seconds: float) -> None:
-    clock = SystemClock()
-    fetcher = Fetcher(settings.fetch, clock=clock)
-    try:
-        tracker = Tracker(store=store, fetcher=fetcher, settings=settings, clock=clock)
-        await Worker(tracker, clock=clock, concurrency=8).run(duration=seconds)
-    finally:
-        await fetcher.aclose()
-
-
 def _add_hostile(store: Store) -> int:
     """A newsroom-like article whose headline and body are hostile, with one edit."""
     clock = SystemClock()
@@ -81,7 +49,7 @@ def _add_hostile(store: Store) -> int:
 def demo(tmp_path_factory):
     """Run the newsroom and the tracker for the whole script, then serve the same database."""
     db = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
-    settings = _settings(db)
+    settings = quick_settings(db)
     config = NewsroomConfig(articles=4, publish_window=1.0, edit_gap=1.5, live_after=0.0)
     newsroom = Newsroom(config, clock=SystemClock())
     with NewsroomServer(newsroom) as server, Store.open(db) as store:
@@ -93,7 +61,7 @@ def demo(tmp_path_factory):
             store.add_endpoint(
                 Endpoint(url=url, kind=kind, source="newsroom"), now=SystemClock().now()
             )
-        asyncio.run(_track(settings, store, newsroom.script_end + 3))
+        asyncio.run(track(settings, store, newsroom.script_end + 3))
         hostile = _add_hostile(store)
         url, stop = serve_in_thread(create_app(settings, store=store), "127.0.0.1", 0)
         try:
