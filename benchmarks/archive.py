@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import resource
 import subprocess
@@ -23,28 +22,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # as a file: import benchmarks.*
 
 from benchmarks import harness
-from benchmarks.harness import Project, clean_env, config_toml, pick
-from copydesk.clock import HeldClock
-from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer
-
-CONFIG = config_toml(archive={"warc_dir": "warc"})
-KEYS = (
-    "article_url",
-    "version",
-    "captured_at",
-    "title",
-    "byline",
-    "published_at",
-    "paragraphs",
-    "trivial",
-    "change",
-)
+from benchmarks.harness import VERSION_KEYS, Project, clean_env, pick
 
 
 def cli(workdir: Path, db: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -55,26 +38,15 @@ def cli(workdir: Path, db: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def versions(workdir: Path, db: str) -> list[dict[str, object]]:
-    return pick(Project(workdir, db=db).export("--all"), KEYS)
+    return pick(Project(workdir, db=db).export("--all"), VERSION_KEYS)
 
 
 def track(workdir: Path, articles: int, edits: int) -> float:
-    project = Project(workdir, db="live.db", config=CONFIG)
-    clock = HeldClock()
-    config = NewsroomConfig(
-        seed=14,
-        articles=articles,
-        min_edits=edits,
-        max_edits=edits,
-        publish_window=8.0,
-        edit_gap=3.0,
+    """Seconds `copydesk run` took to follow the newsroom's script, WARC capture on."""
+    run = harness.track_archived(
+        workdir, seed=14, articles=articles, edits=edits, window=8.0, gap=3.0
     )
-    newsroom = Newsroom(config, clock=clock)
-    with NewsroomServer(newsroom) as server:
-        cli(workdir, "live.db", "add", server.rss_url)
-        started = time.monotonic()
-        project.track_script(newsroom, clock)
-    return time.monotonic() - started
+    return run.seconds
 
 
 def timed_import(workdir: Path, db: str, *files: str) -> tuple[float, str, int]:
@@ -100,30 +72,15 @@ def crawl(path: Path, pages: int, big_mb: int) -> None:
                 f"<article><h1>Story {n % 20} update {n // 40}</h1><p>{lede}</p>"
                 f"<p>{lede} Paragraph {n // 40}.</p></article></body></html>"
             ).encode()
-            write(writer, url, moment + timedelta(minutes=n), body, "text/html")
+            harness.write_response(writer, url, moment + timedelta(minutes=n), body, "text/html")
         for n in range(big_mb // 4):
-            write(
+            harness.write_response(
                 writer,
                 f"https://news.example.org/video-{n}.mp4",
                 moment + timedelta(hours=n),
                 os.urandom(4 * 1024 * 1024),
                 "video/mp4",
             )
-
-
-def write(writer: WARCWriter, url: str, at: datetime, body: bytes, ctype: str) -> None:
-    http = StatusAndHeaders(
-        "200 OK", [("Content-Type", ctype), ("Content-Length", str(len(body)))], "HTTP/1.1"
-    )
-    record = writer.create_warc_record(
-        url,
-        "response",
-        payload=io.BytesIO(body),
-        length=len(body),
-        http_headers=http,
-        warc_headers_dict={"WARC-Date": at.strftime("%Y-%m-%dT%H:%M:%SZ")},
-    )
-    writer.write_record(record)
 
 
 def main() -> None:

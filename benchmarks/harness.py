@@ -8,6 +8,7 @@ It also answers where the shared corpus is, for every benchmark and test that re
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import signal
@@ -17,14 +18,17 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from copydesk.clock import SystemClock
+from warcio.statusandheaders import StatusAndHeaders
+
+from copydesk.clock import HeldClock, SystemClock
+from copydesk.publish.exports import VERSION_FIELDS
 from copydesk.records import Endpoint, EndpointKind, Source
 
 if TYPE_CHECKING:  # the store and the newsroom load only where a run needs them
-    from copydesk.clock import HeldClock
     from copydesk.newsroom import Newsroom
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,6 +46,12 @@ TRACKER_SCHEDULE: Mapping[str, object] = {
     "max_interval": "1s",
     "retire_after": "1h",
 }
+
+# What a version is, for comparing two databases (a WARC round trip, an import): the exported
+# columns less those derived from it or its page, and where the capture came from.
+_DERIVED = ("text", "flags", "html_sha256")
+_PROVENANCE = ("origin", "origin_file", "origin_record", "memento_url")
+VERSION_KEYS = tuple(key for key in VERSION_FIELDS if key not in (*_DERIVED, *_PROVENANCE))
 
 
 def corpus_root() -> Path:
@@ -90,6 +100,9 @@ def config_toml(
         lines.append(f"[{name}]")
         lines.extend(f"{key} = {json.dumps(value)}" for key, value in values.items())
     return "\n".join(lines) + "\n"
+
+
+WARC_CONFIG = config_toml(archive={"warc_dir": "warc"})  # WARC capture on, into ./warc
 
 
 def clean_env() -> dict[str, str]:
@@ -242,8 +255,74 @@ class Project:
         return proc.returncode, out or "", err or ""
 
 
+@dataclass(frozen=True)
+class ScriptRun:
+    """`copydesk run` through a newsroom's script: exit code, output, and how long it ran."""
+
+    code: int
+    out: str
+    err: str
+    seconds: float
+
+
+def track_archived(
+    workdir: Path,
+    *,
+    seed: int,
+    articles: int,
+    edits: int,
+    window: float,
+    gap: float,
+    capture: bool = False,
+) -> ScriptRun:
+    """Track a newsroom (each article edited `edits` times) with WARC on, into workdir/live.db.
+
+    `copydesk add` reads the feed, then `copydesk run` follows the whole script on a held clock
+    (`seconds` times that run alone); the WARC files land in workdir/warc. The archive
+    benchmark and the evidence tests start their round trips from it.
+    """
+    from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer
+
+    project = Project(workdir, db="live.db", config=WARC_CONFIG)
+    clock = HeldClock()
+    config = NewsroomConfig(
+        seed=seed,
+        articles=articles,
+        min_edits=edits,
+        max_edits=edits,
+        publish_window=window,
+        edit_gap=gap,
+    )
+    newsroom = Newsroom(config, clock=clock)
+    with NewsroomServer(newsroom) as server:
+        added = project.run("add", server.rss_url)
+        if added.returncode != 0:
+            raise RuntimeError(f"copydesk add failed: {added.stderr}")
+        started = time.monotonic()
+        code, out, err = project.track_script(newsroom, clock, capture=capture)
+    return ScriptRun(code, out, err, time.monotonic() - started)
+
+
 def pick(rows: Sequence[dict[str, object]], keys: Sequence[str]) -> list[dict[str, object]]:
     """The versions among exported rows, cut to `keys`, per article in time order."""
     versions = [row for row in rows if row.get("record", "version") == "version"]
     picked = [{k: row[k] for k in keys} for row in versions]
     return sorted(picked, key=lambda v: (str(v["article_url"]), str(v["captured_at"])))
+
+
+def write_response(writer: Any, url: str, at: datetime, body: bytes, content_type: str) -> None:
+    """One HTTP response record dated `at`, as a crawler writes it (warcio's WARCWriter)."""
+    http = StatusAndHeaders(
+        "200 OK",
+        [("Content-Type", content_type), ("Content-Length", str(len(body)))],
+        protocol="HTTP/1.1",
+    )
+    record = writer.create_warc_record(
+        url,
+        "response",
+        payload=io.BytesIO(body),
+        length=len(body),
+        http_headers=http,
+        warc_headers_dict={"WARC-Date": at.strftime("%Y-%m-%dT%H:%M:%SZ")},
+    )
+    writer.write_record(record)

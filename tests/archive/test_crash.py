@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from benchmarks.harness import WARC_CONFIG
 from copydesk.archive import recover_open_files
-from tests.support.evidence import CONFIG, copydesk, env, exported
+from tests.support.evidence import copydesk, env, exported
 
 pytestmark = pytest.mark.slow
 
@@ -132,7 +133,7 @@ def test_killed_tracker_loses_no_warc_record_of_a_stored_version(tmp_path):
     from copydesk.clock import SystemClock
     from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer
 
-    (tmp_path / "copydesk.toml").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "copydesk.toml").write_text(WARC_CONFIG, encoding="utf-8")
     config = NewsroomConfig(
         seed=5, articles=5, min_edits=2, max_edits=2, publish_window=3.0, edit_gap=4.0
     )

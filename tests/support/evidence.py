@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
@@ -11,29 +10,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from benchmarks.harness import Project, clean_env, config_toml, pick
-from copydesk.clock import HeldClock
-from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer
-from tests.support.paths import REPO
-
-CONFIG = config_toml(archive={"warc_dir": "warc"})
-
-# What a version is, for comparing two databases: texts, capture times and classification.
-VERSION_KEYS = (
-    "article_url",
-    "source",
-    "version",
-    "captured_at",
-    "title",
-    "byline",
-    "published_at",
-    "paragraphs",
-    "trivial",
-    "change",
+from benchmarks.harness import (
+    VERSION_KEYS,
+    Project,
+    clean_env,
+    pick,
+    track_archived,
+    write_response,
 )
+from tests.support.paths import REPO
 
 
 def env() -> dict[str, str]:
@@ -68,23 +55,11 @@ class TrackedRun:
 
 def track_newsroom(workdir: Path, *, articles: int = 6, edits: int = 2) -> TrackedRun:
     """Track a newsroom with WARC capture on until its script has played out."""
-    project = Project(workdir, db="live.db", config=CONFIG)
-    clock = HeldClock()
-    config = NewsroomConfig(
-        seed=11,
-        articles=articles,
-        min_edits=edits,
-        max_edits=edits,
-        publish_window=4.0,
-        edit_gap=2.0,
+    run = track_archived(
+        workdir, seed=11, articles=articles, edits=edits, window=4.0, gap=2.0, capture=True
     )
-    newsroom = Newsroom(config, clock=clock)
-    with NewsroomServer(newsroom) as server:
-        added = project.run("add", server.rss_url)
-        assert added.returncode == 0, added.stderr
-        code, out, err = project.track_script(newsroom, clock, capture=True)
-        assert code == 0, err
-    return TrackedRun(workdir=workdir, db="live.db", output=out)
+    assert run.code == 0, run.err
+    return TrackedRun(workdir=workdir, db="live.db", output=run.out)
 
 
 # ── pywb: the web archive's own indexer and replay server, run as subprocesses ─────────────
@@ -176,18 +151,5 @@ def write_crawl(path: Path, captures: list[tuple[str, str, bytes]]) -> Path:
         writer = WARCWriter(stream, gzip=True, warc_version="1.1")
         for url, stamp, body in captures:
             moment = datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
-            http = StatusAndHeaders(
-                "200 OK",
-                [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))],
-                protocol="HTTP/1.1",
-            )
-            record = writer.create_warc_record(
-                url,
-                "response",
-                payload=io.BytesIO(body),
-                length=len(body),
-                http_headers=http,
-                warc_headers_dict={"WARC-Date": moment.strftime("%Y-%m-%dT%H:%M:%SZ")},
-            )
-            writer.write_record(record)
+            write_response(writer, url, moment, body, "text/html; charset=utf-8")
     return path
