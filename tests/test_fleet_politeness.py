@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import httpx
 import pytest
@@ -24,6 +24,7 @@ from copydesk.records import Source
 from copydesk.settings import FetchSettings, ScheduleSettings, Settings
 from copydesk.store import Store
 from copydesk.worker import Worker
+from tests.support.loopback import serving
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -88,13 +89,8 @@ def _page(path: str) -> str:
 @pytest.fixture
 def host() -> Iterator[tuple[Host, str]]:
     state = Host()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), state.handler())
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(state.handler()) as base:
+        yield state, base
 
 
 def _settings(db: str) -> Settings:

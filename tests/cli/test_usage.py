@@ -11,9 +11,8 @@ import os
 import re
 import subprocess
 import sys
-import threading
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -30,6 +29,7 @@ from copydesk.records import (
     Source,
 )
 from copydesk.store import Store
+from tests.support.loopback import serving
 
 T0 = datetime(2024, 3, 12, 9, 0, tzinfo=UTC)
 FEED = "https://www.northbridgeherald.com/feeds/news.xml"
@@ -308,12 +308,8 @@ def failing_site():
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(Handler) as base:
+        yield base
 
 
 def _tracked(tmp_path: Path, base: str) -> str:

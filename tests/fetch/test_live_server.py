@@ -3,64 +3,72 @@
 from __future__ import annotations
 
 import gzip
-import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+from urllib.parse import urlsplit
 
 import pytest
 
 from copydesk.errors import BlockedURLError
 from copydesk.fetch import Fetcher
 from copydesk.settings import FetchSettings
+from tests.support.loopback import serving
 
 STORY = "<html><head><meta charset='utf-8'></head><body><p>Live café</p></body></html>"
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        self.server.paths.append(self.path)  # type: ignore[attr-defined]
-        if self.path == "/old":
-            self.send_response(301)
-            self.send_header("Location", "/story")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        if self.path != "/story":
-            self.send_error(404)
-            return
-        body = gzip.compress(STORY.encode())
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("ETag", '"live-1"')
-        self.end_headers()
-        self.wfile.write(body)
+@dataclass
+class _Live:
+    """The served site: its base URL and the paths it was asked for, in order."""
 
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    base: str
+    paths: list[str]
+
+    @property
+    def port(self) -> int:
+        return urlsplit(self.base).port or 0
+
+
+def _handler(paths: list[str]) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            paths.append(self.path)
+            if self.path == "/old":
+                self.send_response(301)
+                self.send_header("Location", "/story")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if self.path != "/story":
+                self.send_error(404)
+                return
+            body = gzip.compress(STORY.encode())
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("ETag", '"live-1"')
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    return Handler
 
 
 @pytest.fixture
-def server() -> Iterator[ThreadingHTTPServer]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    httpd.paths = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield httpd
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
-
-
-def _base(server: ThreadingHTTPServer) -> str:
-    return f"http://127.0.0.1:{server.server_address[1]}"
+def server() -> Iterator[_Live]:
+    paths: list[str] = []
+    with serving(_handler(paths)) as base:
+        yield _Live(base, paths)
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
 async def test_local_server_is_refused_without_allow_hosts(server, host):
-    url = f"http://{host}:{server.server_address[1]}/story"
+    url = f"http://{host}:{server.port}/story"
     async with Fetcher(FetchSettings()) as fetcher:
         with pytest.raises(BlockedURLError):
             await fetcher.fetch(url)
@@ -70,9 +78,9 @@ async def test_local_server_is_refused_without_allow_hosts(server, host):
 async def test_local_server_works_when_allowed(server):
     settings = FetchSettings(allow_hosts=("127.0.0.1",), per_host_delay=timedelta(milliseconds=50))
     async with Fetcher(settings) as fetcher:
-        page = await fetcher.fetch(f"{_base(server)}/old")
+        page = await fetcher.fetch(f"{server.base}/old")
     assert page.status == 200
-    assert page.final_url == f"{_base(server)}/story"
+    assert page.final_url == f"{server.base}/story"
     assert page.text == STORY
     assert page.encoding == "utf-8"
     assert page.etag == '"live-1"'

@@ -14,8 +14,9 @@ import socketserver
 import struct
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
 import pytest
@@ -27,6 +28,7 @@ from copydesk.pipeline import Tracker
 from copydesk.records import CheckOutcome, Source
 from copydesk.settings import FetchSettings, Settings, settings_from_mapping
 from copydesk.store import Store
+from tests.support.loopback import serving
 
 PAGE = (
     "<html><head><title>Harbour</title></head><body><article><h1>Harbour reopens</h1>"
@@ -62,11 +64,8 @@ def site() -> Iterator[str]:
             self.end_headers()
             self.wfile.write(body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    _serve(server)
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(Handler) as base:
+        yield base
 
 
 class HttpProxy:
@@ -74,6 +73,9 @@ class HttpProxy:
 
     def __init__(self) -> None:
         self.seen: list[str] = []
+        self.url = ""  # set once served
+
+    def handler(self) -> type[BaseHTTPRequestHandler]:
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -97,13 +99,7 @@ class HttpProxy:
                 self.wfile.write(body)
                 upstream.close()
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        _serve(self.server)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        return Handler
 
 
 class Socks5Proxy:
@@ -156,11 +152,19 @@ def _relay(a: socket.socket, b: socket.socket) -> None:
         b.close()
 
 
+@contextmanager
+def serving_proxy() -> Iterator[HttpProxy]:
+    """An HttpProxy on loopback, its `url` set, for as long as the block runs."""
+    proxy = HttpProxy()
+    with serving(proxy.handler()) as url:
+        proxy.url = url
+        yield proxy
+
+
 @pytest.fixture
 def http_proxy() -> Iterator[HttpProxy]:
-    proxy = HttpProxy()
-    yield proxy
-    proxy.close()
+    with serving_proxy() as proxy:
+        yield proxy
 
 
 @pytest.fixture
@@ -232,8 +236,7 @@ async def test_an_unreachable_proxy_is_a_connect_error(site):
 
 
 async def test_each_source_takes_its_own_proxy(site, http_proxy, tmp_path):
-    other = HttpProxy()
-    try:
+    with serving_proxy() as other:
         config = Settings(
             db=f"sqlite:///{tmp_path / 'p.db'}",
             fetch=settings(proxy=other.url, respect_robots=False, confirm_changes=False),
@@ -252,8 +255,6 @@ async def test_each_source_takes_its_own_proxy(site, http_proxy, tmp_path):
                     article = store.add_article(name, f"{site}/{name}", now=clock.now())
                     report = await tracker.check_article(article)
                     assert report.outcome is CheckOutcome.NEW_VERSION, report.error
-    finally:
-        other.close()
     assert http_proxy.seen == [f"{site}/viaproxy"]
     assert other.seen == [f"{site}/default"]  # fetch.proxy for sources without their own
 

@@ -17,6 +17,7 @@ from copydesk.extract import extract_article
 from copydesk.fetch import Fetcher
 from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer
 from copydesk.settings import FetchSettings
+from tests.support.loopback import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -175,12 +176,8 @@ def script_site() -> Iterator[str]:
             self.end_headers()
             self.wfile.write(body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(Handler) as base:
+        yield base
 
 
 async def test_a_page_over_the_memory_cap_crashes_alone_and_is_a_render_error(script_site):

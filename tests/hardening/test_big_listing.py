@@ -14,11 +14,10 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import httpx
@@ -31,6 +30,7 @@ from copydesk.records import Endpoint, EndpointKind, Source
 from copydesk.settings import DiscoverSettings, FetchSettings, Settings
 from copydesk.store import Store
 from tests.support.fetching import stub_resolver
+from tests.support.loopback import serving
 
 ENTRIES = 100_000
 
@@ -137,17 +137,9 @@ def serve_big_site() -> Iterator[str]:
             self.end_headers()
             self.wfile.write(body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    state["feed"] = big_feed(base)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as base:
+        state["feed"] = big_feed(base)  # before anyone knows where the site is
         yield base
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture

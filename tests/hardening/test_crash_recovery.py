@@ -13,11 +13,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import httpx
@@ -33,6 +32,7 @@ from copydesk.settings import FetchSettings, ScheduleSettings, Settings
 from copydesk.store import Store
 from copydesk.worker import Worker
 from tests.support.fetching import stub_resolver
+from tests.support.loopback import serving
 
 HUGE = "9" * 5000
 CAP = timedelta(minutes=7)
@@ -180,13 +180,8 @@ def limited_site() -> Iterator[tuple[_Site, str]]:
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield site, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(Handler) as base:
+        yield site, base
 
 
 async def test_run_polls_a_rate_limited_feed_once_not_in_a_hot_loop(tmp_path, limited_site):

@@ -11,10 +11,10 @@ plays the public host, so nothing leaves the machine.
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+from urllib.parse import urlsplit
 
 import anyio
 import httpcore
@@ -24,6 +24,7 @@ from copydesk.errors import ConnectError
 from copydesk.fetch import Fetcher
 from copydesk.fetch.pinning import PinnedBackend
 from copydesk.settings import FetchSettings
+from tests.support.loopback import serving
 
 PUBLIC = "93.184.216.34"
 
@@ -31,7 +32,11 @@ PUBLIC = "93.184.216.34"
 class _Server:
     def __init__(self, body: bytes) -> None:
         self.hits: list[str] = []
-        owner = self
+        self.body = body
+        self.port = 0  # set once served
+
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        owner, body = self, self.body
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args: object) -> None:
@@ -45,23 +50,16 @@ class _Server:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.port = self.httpd.server_address[1]
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        return Handler
 
 
 @pytest.fixture
 def servers() -> Iterator[tuple[_Server, _Server]]:
     internal = _Server(b"<p>internal admin panel</p>")
     public = _Server(b"<p>the public story</p>")
-    yield internal, public
-    internal.close()
-    public.close()
+    with serving(internal.handler()) as inside, serving(public.handler()) as outside:
+        internal.port, public.port = urlsplit(inside).port or 0, urlsplit(outside).port or 0
+        yield internal, public
 
 
 @pytest.fixture
