@@ -24,7 +24,7 @@ from copydesk.records import Source
 from copydesk.settings import FetchSettings, ScheduleSettings, Settings
 from copydesk.store import Store
 from copydesk.worker import Worker
-from tests.support.loopback import serving
+from tests.support.loopback import QuietHandler, serving
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -46,10 +46,7 @@ class Host:
     def handler(self) -> type[BaseHTTPRequestHandler]:
         host = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 arrived = time.monotonic()
                 status, body, headers = 200, _page(self.path).encode(), {}
@@ -60,13 +57,7 @@ class Host:
                     if self.path == "/robots.txt":
                         status, body = 404, b""
                     host.log.append((arrived, self.path, status))
-                self.send_response(status)
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(status, body, {**headers, "Content-Type": "text/html; charset=utf-8"})
 
         return Handler
 

@@ -12,7 +12,6 @@ import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -29,7 +28,7 @@ from copydesk.records import (
     Source,
 )
 from copydesk.store import Store
-from tests.support.loopback import serving
+from tests.support.loopback import QuietHandler, serving
 
 T0 = datetime(2024, 3, 12, 9, 0, tzinfo=UTC)
 FEED = "https://www.northbridgeherald.com/feeds/news.xml"
@@ -298,15 +297,10 @@ def test_re_adding_a_tracked_feed_says_where_it_is_and_changes_nothing(db):
 def failing_site():
     """A site whose articles answer 404 and 500."""
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             status = {"/robots.txt": 404, "/gone": 404, "/broken": 500}.get(self.path, 404)
-            self.send_response(status)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self.reply(status)
 
     with serving(Handler) as base:
         yield base

@@ -14,7 +14,7 @@ import pytest
 from copydesk.errors import BlockedURLError
 from copydesk.fetch import Fetcher
 from copydesk.settings import FetchSettings
-from tests.support.loopback import serving
+from tests.support.loopback import QuietHandler, serving
 
 STORY = "<html><head><meta charset='utf-8'></head><body><p>Live café</p></body></html>"
 
@@ -32,29 +32,21 @@ class _Live:
 
 
 def _handler(paths: list[str]) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             paths.append(self.path)
             if self.path == "/old":
-                self.send_response(301)
-                self.send_header("Location", "/story")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                self.reply(301, headers={"Location": "/story"})
                 return
             if self.path != "/story":
                 self.send_error(404)
                 return
             body = gzip.compress(STORY.encode())
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Encoding", "gzip")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("ETag", '"live-1"')
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
+            self.reply(
+                200,
+                body,
+                {"Content-Type": "text/html", "Content-Encoding": "gzip", "ETag": '"live-1"'},
+            )
 
     return Handler
 

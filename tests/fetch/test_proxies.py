@@ -28,7 +28,7 @@ from copydesk.pipeline import Tracker
 from copydesk.records import CheckOutcome, Source
 from copydesk.settings import FetchSettings, Settings, settings_from_mapping
 from copydesk.store import Store
-from tests.support.loopback import serving
+from tests.support.loopback import QuietHandler, serving
 
 PAGE = (
     "<html><head><title>Harbour</title></head><body><article><h1>Harbour reopens</h1>"
@@ -46,23 +46,13 @@ def _serve(server: socketserver.BaseServer) -> None:
 def site() -> Iterator[str]:
     """The target: a page, a redirect to a private address, and robots.txt."""
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             if self.path == "/jump":
-                self.send_response(302)
-                self.send_header("Location", "http://127.0.0.2:9/secret")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                self.reply(302, headers={"Location": "http://127.0.0.2:9/secret"})
                 return
             body = b"User-agent: *\nAllow: /\n" if self.path == "/robots.txt" else PAGE
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.reply(200, body, {"Content-Type": "text/html; charset=utf-8"})
 
     with serving(Handler) as base:
         yield base
@@ -78,10 +68,7 @@ class HttpProxy:
     def handler(self) -> type[BaseHTTPRequestHandler]:
         proxy = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 proxy.seen.append(self.path)
                 target = urlsplit(self.path)

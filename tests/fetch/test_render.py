@@ -6,7 +6,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from copydesk.extract import extract_article
 from copydesk.fetch import Fetcher
 from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer
 from copydesk.settings import FetchSettings
-from tests.support.loopback import serving
+from tests.support.loopback import QuietHandler, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -50,18 +50,11 @@ class Probe:
 def probe() -> Iterator[Probe]:
     state = Probe()
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             state.requests.append((self.path, self.headers.get("User-Agent", "")))
             body = b"window.probed = true;" if self.path.endswith(".js") else b"{}"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/javascript")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.reply(200, body, {"Content-Type": "text/javascript"})
 
     class Server(ThreadingHTTPServer):
         def verify_request(self, request, client_address) -> bool:
@@ -163,18 +156,11 @@ def script_site() -> Iterator[str]:
         "/forever": "while (true) {}",
     }
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             script = pages.get(self.path, "")
             body = f"<html><body><p>Text.</p><script>{script}</script></body></html>".encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.reply(200, body, {"Content-Type": "text/html; charset=utf-8"})
 
     with serving(Handler) as base:
         yield base

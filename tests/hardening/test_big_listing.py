@@ -17,7 +17,6 @@ import sys
 import time
 from collections.abc import Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import httpx
@@ -30,7 +29,7 @@ from copydesk.records import Endpoint, EndpointKind, Source
 from copydesk.settings import DiscoverSettings, FetchSettings, Settings
 from copydesk.store import Store
 from tests.support.fetching import stub_resolver
-from tests.support.loopback import serving
+from tests.support.loopback import QuietHandler, serving
 
 ENTRIES = 100_000
 
@@ -114,11 +113,8 @@ def serve_big_site() -> Iterator[str]:
     """A 100,000-entry feed and plain article pages on 127.0.0.1."""
     state: dict[str, bytes] = {}
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args: object) -> None:
-            pass
 
         def do_GET(self) -> None:
             if self.path == "/rss":
@@ -131,11 +127,7 @@ def serve_big_site() -> Iterator[str]:
                     "</body></html>"
                 )
                 body, kind = html.encode(), "text/html; charset=utf-8"
-            self.send_response(200)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.reply(200, body, {"Content-Type": kind})
 
     with serving(Handler) as base:
         state["feed"] = big_feed(base)  # before anyone knows where the site is

@@ -16,7 +16,6 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import httpx
@@ -32,7 +31,7 @@ from copydesk.settings import FetchSettings, ScheduleSettings, Settings
 from copydesk.store import Store
 from copydesk.worker import Worker
 from tests.support.fetching import stub_resolver
-from tests.support.loopback import serving
+from tests.support.loopback import QuietHandler, serving
 
 HUGE = "9" * 5000
 CAP = timedelta(minutes=7)
@@ -169,16 +168,10 @@ def limited_site() -> Iterator[tuple[_Site, str]]:
     """Answers every request with 429 and a Retry-After of 5,000 digits."""
     site = _Site()
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             site.hits[self.path] += 1
-            self.send_response(429)
-            self.send_header("Retry-After", HUGE)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self.reply(429, headers={"Retry-After": HUGE})
 
     with serving(Handler) as base:
         yield site, base

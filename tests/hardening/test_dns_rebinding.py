@@ -24,7 +24,7 @@ from copydesk.errors import ConnectError
 from copydesk.fetch import Fetcher
 from copydesk.fetch.pinning import PinnedBackend
 from copydesk.settings import FetchSettings
-from tests.support.loopback import serving
+from tests.support.loopback import QuietHandler, serving
 
 PUBLIC = "93.184.216.34"
 
@@ -38,17 +38,10 @@ class _Server:
     def handler(self) -> type[BaseHTTPRequestHandler]:
         owner, body = self, self.body
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 owner.hits.append(f"{self.headers.get('Host')} {self.path}")
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(200, body, {"Content-Type": "text/html"})
 
         return Handler
 

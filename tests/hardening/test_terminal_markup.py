@@ -14,12 +14,11 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
-from tests.support.loopback import serving
+from tests.support.loopback import QuietHandler, serving
 
 TITLE = "Minister resigns [/x] after row"
 LINK = "[link=https://evil.example/]Read the statement[/link]"
@@ -43,17 +42,10 @@ def page(title: str = TITLE) -> bytes:
 
 @pytest.fixture
 def site() -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             body = page()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.reply(200, body, {"Content-Type": "text/html; charset=utf-8"})
 
     with serving(Handler) as base:
         yield base

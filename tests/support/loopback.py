@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -40,6 +40,24 @@ def article_html(title: str, paragraphs: list[str], *, charset: str = "utf-8") -
     )
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """A test site's request handler: no access log on stderr, and `reply` for a whole answer."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def reply(
+        self, status: int, body: bytes = b"", headers: Mapping[str, str] | None = None
+    ) -> None:
+        """Send `status`, the headers, a Content-Length and the body."""
+        self.send_response(status)
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
 class Site:
     """A local site with good and bad pages; counts requests per path."""
 
@@ -51,10 +69,7 @@ class Site:
     def handler(self) -> type[BaseHTTPRequestHandler]:
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 path = self.path.split("?")[0]
                 site.hits[path] += 1
@@ -63,12 +78,7 @@ class Site:
                     return
                 answer = site.pages.get(path, (404, {}, b"not found"))
                 status, headers, body = answer() if callable(answer) else answer
-                self.send_response(status)
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(status, body, headers)
 
         return Handler
 
