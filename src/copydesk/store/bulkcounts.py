@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
 from copydesk.records import ArticleStatus
@@ -80,6 +79,8 @@ def _add_counts(
     ]
     if not rows:
         return
+    from sqlalchemy.dialects import postgresql  # only here: SQLite runs never load it
+
     insert = postgresql.insert(source_counts)
     target = source_counts.c
     sums = {name: target[name] + insert.excluded[name] for name in _FIGURES}
@@ -101,6 +102,8 @@ def _add_days(
     ]
     if not rows:
         return
+    from sqlalchemy.dialects import postgresql
+
     insert = postgresql.insert(source_days)
     target = source_days.c
     conn.execute(

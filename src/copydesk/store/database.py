@@ -19,7 +19,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
@@ -201,7 +200,12 @@ class Database:
     def insert_ignoring_conflicts(
         self, table: sa.Table, rows: Sequence[dict[str, Any]], *, keys: Sequence[str]
     ) -> sa.Insert:
-        """INSERT … ON CONFLICT (keys) DO NOTHING, in the backend's own dialect."""
+        """INSERT … ON CONFLICT (keys) DO NOTHING, in the backend's own dialect.
+
+        The dialects are imported here: a SQLite run never loads PostgreSQL's (start-up time).
+        """
+        from sqlalchemy.dialects import postgresql, sqlite
+
         if self.dialect == "postgresql":
             return (
                 postgresql.insert(table)

@@ -40,8 +40,10 @@ from copydesk.records import (
     WaybackSave,
     source_name_problem,
 )
+
+# bulk, reports and retention are imported by the methods that use them: a command that reads
+# a few rows (`copydesk sources`) starts without their statements and helpers.
 from copydesk.store import (
-    bulk,
     changes,
     evidence,
     excerpts,
@@ -53,8 +55,6 @@ from copydesk.store import (
     outbox,
     queue,
     reads,
-    reports,
-    retention,
     search,
     writes,
 )
@@ -375,14 +375,16 @@ class Store:
         with self._db.write() as conn:
             return writes.record_check(self._db, conn, result)
 
-    def load_checks(self, results: Iterable[CheckResult], *, batch: int = bulk.BATCH) -> int:
+    def load_checks(self, results: Iterable[CheckResult], *, batch: int | None = None) -> int:
         """Bulk record_check: the same rows, `batch` checks per transaction; returns new versions.
 
         For filling big databases (benchmarks, backfills from archives): SQLite executemany,
         PostgreSQL COPY, one compressor reused, the search index written from the text in hand.
-        An article's results must come in the order they happened.
+        An article's results must come in the order they happened. `batch` None: bulk.BATCH.
         """
-        return bulk.load_checks(self._db, results, batch=batch)
+        from copydesk.store import bulk
+
+        return bulk.load_checks(self._db, results, batch=bulk.BATCH if batch is None else batch)
 
     def latest_version(self, article_id: int, *, include_trivial: bool = True) -> Version | None:
         with self._db.read() as conn:
@@ -418,6 +420,8 @@ class Store:
 
     def prune_checks(self, before: datetime, *, limit: int = 5000) -> int:
         """Drop up to `limit` quiet checks older than `before` (see store.retention)."""
+        from copydesk.store import retention
+
         with self._db.write() as conn:
             return retention.prune_checks(self._db, conn, before, limit=limit)
 
@@ -451,6 +455,8 @@ class Store:
 
     def text_sizes(self, article_id: int) -> list[TextSize]:
         """Each visible version's text size, oldest first (the article timeline's dot sizes)."""
+        from copydesk.store import reports
+
         with self._db.read() as conn:
             return reports.text_sizes(conn, article_id)
 
@@ -465,6 +471,8 @@ class Store:
         Raises:
             UsageError: no source has that name.
         """
+        from copydesk.store import reports
+
         with self._db.read() as conn:
             if source is not None and reads.get_source(conn, source) is None:
                 raise UsageError(f"no source named {source[:100]!r}")

@@ -13,7 +13,6 @@ from collections import Counter
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from copydesk.records import CheckOutcome
@@ -54,6 +53,8 @@ def prune_checks(db: Database, conn: Connection, before: datetime, *, limit: int
 
 
 def _add_total(db: Database, conn: Connection, source_id: int, outcome: str, count: int) -> None:
+    from sqlalchemy.dialects import postgresql, sqlite  # here: each run loads its own alone
+
     values = {"source_id": source_id, "outcome": outcome, "count": count}
     if db.dialect == "postgresql":
         pg = postgresql.insert(check_totals).values(values)

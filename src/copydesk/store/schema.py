@@ -108,14 +108,16 @@ articles = sa.Table(
     sa.Column("last_seen_at", UTCDateTime),  # last check that saw the page (not an error)
     sa.Index("ix_articles_source_id_listed_at", "source_id", "listed_at"),
     sa.Index("ix_articles_source_id_last_checked_at", "source_id", "last_checked_at"),
-    sa.Index("ix_articles_failing", "source_id", sqlite_where=_FAILING, postgresql_where=_FAILING),
+    # Partial indexes: their WHERE is kept in `info`, as migration 0008 creates them with it.
+    # As `sqlite_where=`/`postgresql_where=` it would make this import load both SQL dialects,
+    # PostgreSQL's ~50 ms, on every command (Alembic's compare does not read index conditions).
+    sa.Index("ix_articles_failing", "source_id", info={"where": _FAILING}),
     sa.Index(
         "ix_articles_first_edits",
         "source_id",
         "id",
         "first_edit_delay",
-        sqlite_where=_FIRST_EDIT,
-        postgresql_where=_FIRST_EDIT,
+        info={"where": _FIRST_EDIT},
     ),
 )
 

@@ -19,7 +19,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.engine import Connection
 
 from copydesk.records import ArticleStatus, SearchHit, Version
@@ -31,12 +30,9 @@ from copydesk.store.schema import articles, blobs, sources, versions
 _BATCH = 500
 _WINDOW = 1000  # PostgreSQL ids may commit out of order: re-look this far below the top
 
-pg_search = sa.Table(
-    "version_search",
-    sa.MetaData(),
-    sa.Column("version_id", sa.Integer, primary_key=True),
-    sa.Column("document", TSVECTOR),
-)
+# PostgreSQL's index table as queries see it (migration 0007 defines it; its TSVECTOR type is
+# not named here, so reading a SQLite database never imports the PostgreSQL dialect).
+pg_search = sa.table("version_search", sa.column("version_id", sa.Integer), sa.column("document"))
 fts = sa.table("version_search", sa.column("rowid", sa.Integer))
 
 _FTS_INSERT = sa.text("INSERT INTO version_search(rowid, title, body) VALUES (:id, :title, :body)")

@@ -23,7 +23,7 @@ from copydesk.records import (
     Version,
     content_hash,
 )
-from copydesk.store import excerpts, locators, outbox, quiet, reads, search
+from copydesk.store import excerpts, locators, outbox, reads, search
 from copydesk.store.blobs import encode_paragraphs, put_blob, sha256_hex
 from copydesk.store.database import Database
 from copydesk.store.listings import Listing, mark_listed, newest
@@ -345,6 +345,8 @@ def record_check(db: Database, conn: Connection, result: CheckResult) -> Version
                     version_id=version.id, attempts=0, next_attempt_at=check.checked_at
                 )
             )
+    from copydesk.store import quiet  # its statements are built on a tracker's first check
+
     if quiet.applies(result):  # most checks: statements built once, only bound here
         if not quiet.update_article(conn, result):
             raise UsageError(f"unknown article: {check.article_id}")
