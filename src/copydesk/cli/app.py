@@ -21,18 +21,24 @@ import typer.main
 
 from copydesk.cli.commands import COMMANDS
 from copydesk.cli.context import CliState
+from copydesk.cli.params import lighten
 from copydesk.clock import SystemClock
 from copydesk.errors import UsageError
 
 if TYPE_CHECKING:
     from copydesk.settings import Settings
 
-_HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
+_HELP_NAMES = ("-h", "--help")
+_HELP_OPTIONS = {"help_option_names": list(_HELP_NAMES)}
 LOG_FORMATS = ("text", "json")
 
 
 class LazyGroup(typer.core.TyperGroup):
     """A command group that imports a command's module only when the command is used."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        lighten(self, _HELP_NAMES)  # the global options are read without pydantic (cli/params.py)
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(COMMANDS)
@@ -70,10 +76,11 @@ def built(name: str) -> Any:
     options = {"pretty_exceptions_short": True, "rich_markup_mode": None}
     for info in defined.registered_commands:
         if (info.name or (info.callback.__name__ if info.callback else "")) == name:
-            return typer.main.get_command_from_info(info, **options)  # type: ignore[arg-type]
+            return lighten(typer.main.get_command_from_info(info, **options), _HELP_NAMES)  # type: ignore[arg-type]
     for group in defined.registered_groups:
         if group.name == name:
-            return typer.main.get_group_from_info(group, suggest_commands=True, **options)  # type: ignore[arg-type]
+            made = typer.main.get_group_from_info(group, suggest_commands=True, **options)  # type: ignore[arg-type]
+            return lighten(made, _HELP_NAMES)
     return None
 
 
