@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from copydesk.diff.compare import compare
 from copydesk.diff.protocol import Comparable
+from copydesk.diff.textdiff import compare
 from copydesk.diff.words import Span, tokenize
 from copydesk.records import Excerpt
 

@@ -5,8 +5,8 @@ Styles are "" (plain), "insert", "delete" and "heading", so the diff stage stays
 
 from __future__ import annotations
 
-from copydesk.diff.compare import FieldDiff, ParagraphDiff, TextDiff
 from copydesk.diff.significance import Classification
+from copydesk.diff.textdiff import FieldDiff, ParagraphDiff, TextDiff
 
 Segment = tuple[str, str]
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from copydesk.records import ArticleStatus, EventKind, Excerpt, LifecycleEvent, TrackedArticle
-from copydesk.schedule import check_text, retirement_due_at, state_of
-from copydesk.settings import ScheduleSettings
+
+if TYPE_CHECKING:
+    from copydesk.settings import ScheduleSettings
 
 # XML 1.0 forbids most control characters; article text is hostile and may carry them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -89,6 +91,8 @@ def check_sentence(article: TrackedArticle, now: datetime, settings: ScheduleSet
     retirement); once retirement has passed, or when nothing is planned yet, the sentence is
     copydesk.schedule.check_text, so page and scheduler apply one rule.
     """
+    from copydesk.schedule import check_text, retirement_due_at, state_of  # pages, not `history`
+
     if article.status is ArticleStatus.PAUSED:
         return "Checks for changes are paused."
     if article.status is ArticleStatus.HIDDEN:
