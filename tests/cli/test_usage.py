@@ -209,6 +209,43 @@ def test_help_imports_no_command_module():
     assert "pages" not in modules
 
 
+# What a command reading an up-to-date database never needs: the web and HTTP stacks, the
+# extractor, Alembic (a revision check suffices), PostgreSQL's dialect on SQLite, Typer's
+# pydantic converters (cli/params.py), the bulk loader and, for `history`, the word differ.
+NOT_FOR_READING = (
+    "httpx",
+    "starlette",
+    "trafilatura",
+    "lxml",
+    "alembic",
+    "pydantic",
+    "sqlalchemy.dialects.postgresql",
+    "copydesk.store.bulk",
+    "copydesk.store.quiet",
+    "copydesk.pipeline",
+    "copydesk.fetch",
+    "rapidfuzz",
+    "copydesk.diff.significance",
+)
+
+
+@pytest.mark.parametrize("command", [["sources"], ["history", LONG_URL]])
+def test_reading_commands_import_only_what_they_use(db, command):
+    """Start-up time, guarded without a clock: `sources`/`history` load none of NOT_FOR_READING."""
+    probe = (
+        "import sys\nfrom copydesk.cli import main\n"
+        f"try:\n    main({['--db', db, *command]!r})\nexcept SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        f"unwanted = {NOT_FOR_READING!r}\n"
+        "print(sorted(m for m in unwanted if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    *printed, unwanted = out.stdout.strip().splitlines()
+    assert unwanted == "[]"
+    assert "herald" in "\n".join(printed) or LONG_URL in printed[0]  # it did read the database
+
+
 # ── point 4: pipes and scripts ───────────────────────────────────────────────────────────────
 
 
