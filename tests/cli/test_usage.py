@@ -113,6 +113,12 @@ def in_process(capsys, *args: str) -> tuple[int, str, str]:
         (["export", "--format"], "requires an argument"),
         (["serve", "--port", "70000"], "--port"),  # was an OverflowError traceback from bind()
         (["demo", "--port", "-1"], "--port"),
+        (["import", "--wayback", "https://news.example/", "a.warc"], "not both"),
+        (["import", "--prefix", "a.warc"], "go with --wayback"),
+        (["import", "--wayback", "https://news.example/", "--from", "May"], "--from: not a date"),
+        (["stats", "--source", "nowhere"], "no source named 'nowhere'"),
+        (["stats", "--since", "2026-02-01", "--until", "2026-01-01"], "--since must not be after"),
+        (["export", "--format", "warc", "--out", "x.warc.gz", "--source", "nowhere"], "nowhere"),
     ],
 )
 def test_usage_mistakes_are_one_line_and_exit_2(tmp_path, args, expected):
@@ -161,6 +167,7 @@ def test_every_command_refuses_an_unknown_option_in_one_line(capsys, tmp_path, p
     assert "No such option: --no-such-flag" in err
     assert len(err.strip().splitlines()) == 1
     assert f"usage: copydesk {' '.join(path)}" in err
+    assert "{" not in err.split("usage: ", 1)[1]  # a required argument reads URL, not {URL}
 
 
 @pytest.mark.parametrize("path", _leaves(), ids=" ".join)

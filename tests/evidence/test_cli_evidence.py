@@ -51,26 +51,26 @@ def test_export_warc_filters_by_source_and_date(tmp_path):
     unknown = copydesk(
         tmp_path, "db.db", "export", "--format", "warc", "--out", str(one), "--source", "nope"
     )
-    assert unknown.returncode == 1
-    assert "unknown source: nope" in unknown.stderr
+    assert unknown.returncode == 2  # a usage mistake: one line with the command's usage
+    assert "no source named 'nope'" in unknown.stderr
     bad_date = copydesk(
         tmp_path, "db.db", "export", "--format", "warc", "--out", str(one), "--since", "May"
     )
-    assert bad_date.returncode == 1
+    assert bad_date.returncode == 2
     assert "--since: not a date" in bad_date.stderr
     to_stdout = copydesk(tmp_path, "db.db", "export", "--format", "warc", "--out", "-")
-    assert to_stdout.returncode == 1
+    assert to_stdout.returncode == 2
     assert "--out FILE.warc.gz" in to_stdout.stderr
 
 
 def test_import_mistakes_are_one_clear_line(tmp_path):
     nothing = copydesk(tmp_path, "db.db", "import")
-    assert nothing.returncode == 1
+    assert nothing.returncode == 2
     assert "give WARC/ARC files, or --wayback URL" in nothing.stderr
     missing = copydesk(tmp_path, "db.db", "import", str(tmp_path / "nope.warc.gz"))
-    assert missing.returncode == 1
+    assert missing.returncode == 2
     assert "no such file" in missing.stderr
     stray = copydesk(tmp_path, "db.db", "import", str(tmp_path), "--from", "2024-01-01")
-    assert stray.returncode == 1
+    assert stray.returncode == 2
     for result in (nothing, missing, stray):
         assert "Traceback" not in result.stderr

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import sys
 from difflib import get_close_matches
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -76,12 +77,31 @@ def built(name: str) -> Any:
     options = {"pretty_exceptions_short": True, "rich_markup_mode": None}
     for info in defined.registered_commands:
         if (info.name or (info.callback.__name__ if info.callback else "")) == name:
-            return lighten(typer.main.get_command_from_info(info, **options), _HELP_NAMES)  # type: ignore[arg-type]
+            made = typer.main.get_command_from_info(info, **options)  # type: ignore[arg-type]
+            return _usage_names(lighten(made, _HELP_NAMES))
     for group in defined.registered_groups:
         if group.name == name:
             made = typer.main.get_group_from_info(group, suggest_commands=True, **options)  # type: ignore[arg-type]
-            return lighten(made, _HELP_NAMES)
+            return _usage_names(lighten(made, _HELP_NAMES))
     return None
+
+
+def _usage_names(command: Any) -> Any:
+    """Usage lines name a required argument `URL`, as click and git do, not Typer 0.2x's `{URL}`.
+
+    An optional one stays `[A]`, a repeated one ends in `...`.
+    """
+    for param in command.params:
+        if param.param_type_name == "argument" and hasattr(param, "_usage_display_name"):
+            param._usage_display_name = partial(_usage_name, param)
+    for sub in getattr(command, "commands", {}).values():
+        _usage_names(sub)
+    return command
+
+
+def _usage_name(param: Any) -> str:
+    name = param.metavar or param.name.upper()
+    return (name if param.required else f"[{name}]") + ("..." if param.nargs != 1 else "")
 
 
 def all_commands() -> dict[str, Any]:
@@ -143,6 +163,11 @@ def _global_options(
 
 
 app = build_app()
+
+
+def mistake(ctx: typer.Context, option: str, problem: str) -> Exception:
+    """A usage mistake: one line with the command's usage, exit status 2 (see cli/main.py)."""
+    return typer.BadParameter(problem, ctx=ctx, param_hint=option)
 
 
 def settings_of(ctx: typer.Context) -> Settings:

@@ -18,11 +18,10 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from copydesk.cli.app import clock, settings_of
+from copydesk.cli.app import clock, mistake, settings_of
 from copydesk.cli.context import console, err_console, open_store, open_tracker
 from copydesk.cli.files import atomic_path
 from copydesk.cli.output import clean, plain, sentence
-from copydesk.errors import UsageError
 from copydesk.evidence import Importer, ImportStats, WaybackBackfill, export_warc, verify
 from copydesk.settings import Settings
 from copydesk.store import Store
@@ -32,7 +31,7 @@ commands = typer.Typer()  # this module's commands; cli/commands.py lists them f
 _DIGITS = re.compile(r"^\d{4,14}$")
 
 
-def parse_when(value: str | None, option: str) -> datetime | None:
+def parse_when(ctx: typer.Context, value: str | None, option: str) -> datetime | None:
     """A date for --since/--from/--to: 2024-05-01, 2024-05-01T09:14:00Z, or 20240501091400."""
     if value is None or not value.strip():
         return None
@@ -42,7 +41,8 @@ def parse_when(value: str | None, option: str) -> datetime | None:
             return datetime.strptime((text + "0101000000")[:14], "%Y%m%d%H%M%S").replace(tzinfo=UTC)
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise UsageError(f"{option}: not a date: {value!r} (write 2024-05-01 or ISO 8601)") from exc
+        problem = f"not a date: {value!r} (write 2024-05-01 or ISO 8601)"
+        raise mistake(ctx, option, problem) from exc
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
@@ -54,11 +54,11 @@ def warc_dir(settings: Settings) -> Path | None:
 def run_warc_export(ctx: typer.Context, out: str, source: str | None, since: str | None) -> None:
     """`export --format warc`: every stored version's raw capture, dated at capture time."""
     if out == "-":
-        raise UsageError("--format warc writes a file: give --out FILE.warc.gz")
-    moment = parse_when(since, "--since")
+        raise mistake(ctx, "--out", "--format warc writes a file: give --out FILE.warc.gz")
+    moment = parse_when(ctx, since, "--since")
     with open_store(settings_of(ctx)) as store:
         if source is not None and store.get_source(source) is None:
-            raise UsageError(f"unknown source: {source}")
+            raise mistake(ctx, "--source", f"no source named {source[:100]!r}")
         with atomic_path(out) as partial:  # the previous export stays until this one is whole
             written, missing = export_warc(
                 store, partial, source=source, since=moment, filename=Path(out).name
@@ -84,7 +84,8 @@ def _file_progress() -> Progress:
 def import_command(
     ctx: typer.Context,
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="WARC/ARC files (.warc, .warc.gz, .arc, .arc.gz).")
+        list[Path] | None,
+        typer.Argument(metavar="FILES", help="WARC/ARC files (.warc, .warc.gz, .arc, .arc.gz)."),
     ] = None,
     wayback: Annotated[
         str | None,
@@ -104,16 +105,17 @@ def import_command(
 ) -> None:
     """Backfill the record from WARC/ARC files or the Wayback Machine (idempotent)."""
     if bool(paths) == bool(wayback):
-        raise UsageError("give WARC/ARC files, or --wayback URL (not both)")
+        raise mistake(ctx, "FILES/--wayback", "give WARC/ARC files, or --wayback URL (not both)")
     if paths and (since or until or prefix):
-        raise UsageError("--from, --to and --prefix go with --wayback")
+        raise mistake(ctx, "--from/--to/--prefix", "they go with --wayback, not with files")
     for path in paths or []:
         if not path.is_file():
-            raise UsageError(f"no such file: {path}")
+            raise mistake(ctx, "FILES", f"no such file: {path}")
+    window = (parse_when(ctx, since, "--from"), parse_when(ctx, until, "--to"))
     settings = settings_of(ctx)
     with open_store(settings) as store:
         stats = asyncio.run(
-            _import(settings, store, paths or [], wayback, since, until, prefix, source, track)
+            _import(settings, store, paths or [], wayback, window, prefix, source, track)
         )
     console.print(f"Imported: {stats.summary()}.", highlight=False)
 
@@ -123,8 +125,7 @@ async def _import(
     store: Store,
     paths: list[Path],
     wayback: str | None,
-    since: str | None,
-    until: str | None,
+    window: tuple[datetime | None, datetime | None],
     prefix: bool,
     source: str | None,
     track: bool,
@@ -138,8 +139,8 @@ async def _import(
                 await backfill.run(
                     wayback,
                     prefix=prefix,
-                    since=parse_when(since, "--from"),
-                    until=parse_when(until, "--to"),
+                    since=window[0],
+                    until=window[1],
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
                 )
             for path in paths:

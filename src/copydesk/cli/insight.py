@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from copydesk.cli.app import clock, settings_of
+from copydesk.cli.app import clock, mistake, settings_of
 from copydesk.cli.context import open_store
 from copydesk.cli.output import plain, print_json, table
-from copydesk.errors import UsageError
 
 commands = typer.Typer()  # this module's commands; cli/commands.py lists them for the app
 
@@ -57,16 +56,16 @@ def _console() -> Any:
     return console
 
 
-def _period(since: str | None, until: str | None) -> tuple[datetime, datetime]:
+def _period(ctx: typer.Context, since: str | None, until: str | None) -> tuple[datetime, datetime]:
     from copydesk.publish import insight
 
-    first, last = _day(since, "--since"), _day(until, "--until")
+    first, last = _day(ctx, since, "--since"), _day(ctx, until, "--until")
     if first is not None and last is not None and first > last:
-        raise UsageError("--since must not be after --until")
+        raise mistake(ctx, "--since/--until", "--since must not be after --until")
     return insight.period(first, last, now=clock.now())
 
 
-def _day(value: str | None, option: str) -> date | None:
+def _day(ctx: typer.Context, value: str | None, option: str) -> date | None:
     if value is None or not value.strip():
         return None
     try:
@@ -74,7 +73,7 @@ def _day(value: str | None, option: str) -> date | None:
             raise ValueError(value)
         return date.fromisoformat(value.strip()[:10])
     except ValueError as exc:
-        raise UsageError(f"{option}: not a date: {value[:40]!r} (write 2026-01-31)") from exc
+        raise mistake(ctx, option, f"not a date: {value[:40]!r} (write 2026-01-31)") from exc
 
 
 @commands.command()
@@ -88,8 +87,10 @@ def stats(
     """Per-source figures, and the insight report of a period."""
     from copydesk.publish import insight
 
-    start, end = _period(since, until)
+    start, end = _period(ctx, since, until)
     with open_store(settings_of(ctx)) as store:
+        if source is not None and store.get_source(source) is None:
+            raise mistake(ctx, "--source", f"no source named {source[:100]!r}")
         rows = _source_stats(store.source_figures(), store.source_counts())
         counts = store.delivery_counts()
         failures = store.delivery_failures(limit=5)
@@ -184,7 +185,7 @@ def report(
     """Write the insight report as static HTML + SVG + CSV."""
     from copydesk.publish.static_report import write_report
 
-    start, end = _period(since, until)
+    start, end = _period(ctx, since, until)
     with open_store(settings_of(ctx)) as store:
         written = write_report(store, out, since=start, until=end)
     _console().print(plain(f"wrote {len(written)} files to {out}"))

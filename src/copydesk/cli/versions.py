@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
-from copydesk.cli.app import canonical_or_error, settings_of
+from copydesk.cli.app import canonical_or_error, mistake, settings_of
 from copydesk.cli.context import open_store
 from copydesk.cli.files import atomic_path
 from copydesk.cli.output import WORD_DIFF_MODES, plain, print_json, sentence, table, word_diff
@@ -174,11 +174,6 @@ def diff(
     )
 
 
-def _mistake(ctx: typer.Context, option: str, problem: str) -> Exception:
-    """A usage mistake: one line with the command's usage, exit status 2 (see cli/main.py)."""
-    return typer.BadParameter(problem, ctx=ctx, param_hint=option)
-
-
 @commands.command()
 def export(
     ctx: typer.Context,
@@ -221,20 +216,20 @@ def export(
     if fmt == "edits-jsonl":  # the old name, kept so scripts keep working
         fmt, what = "jsonl", "edits"
     if what not in _WHAT:
-        raise _mistake(ctx, "--what", f"{what!r} is not one of versions, edits")
+        raise mistake(ctx, "--what", f"{what!r} is not one of versions, edits")
     if fmt == "warc":
         from copydesk.cli.evidence import run_warc_export
 
         run_warc_export(ctx, out, source, since)
         return
     if fmt not in ("jsonl", "csv", "parquet"):
-        raise _mistake(ctx, "--format", f"{fmt!r} is not one of jsonl, csv, parquet, warc")
+        raise mistake(ctx, "--format", f"{fmt!r} is not one of jsonl, csv, parquet, warc")
     if source is not None or since is not None:
-        raise _mistake(ctx, "--source/--since", "they apply to --format warc")
+        raise mistake(ctx, "--source/--since", "they apply to --format warc")
     if what == "edits" and all_:
-        raise _mistake(ctx, "--all", "it applies to --what versions: edits compare visible ones")
+        raise mistake(ctx, "--all", "it applies to --what versions: edits compare visible ones")
     if fmt == "parquet" and out == "-":
-        raise _mistake(ctx, "--out", "--format parquet writes a file: give --out PATH")
+        raise mistake(ctx, "--out", "--format parquet writes a file: give --out PATH")
     _export(ctx, fmt, what, out, all_)
 
 
