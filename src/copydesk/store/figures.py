@@ -8,7 +8,6 @@ few index lookups (migration 0008), never a scan of a source's history. Check co
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from statistics import median
 from typing import Any
 
 import sqlalchemy as sa
@@ -104,6 +103,8 @@ def source_statistics(conn: Connection, name: str, *, now: datetime, days: int) 
     The median is over the source's latest 5,000 edited articles (first version to first
     visible edit). Both come from trigger-kept figures: a few rows, however long the history.
     """
+    from statistics import median  # here: its fractions and decimal imports slow `sources`
+
     first_day = (now - timedelta(days=days - 1)).date()
     source_id = source_id_of(name)
     daily = sa.select(source_days.c.day, source_days.c.edits, source_days.c.stealth).where(
