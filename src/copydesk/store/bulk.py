@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection
 
 from copydesk.errors import UsageError
 from copydesk.records import ArticleStatus, CheckOutcome, CheckResult, Version
-from copydesk.store import bulkcounts, search
+from copydesk.store import bulkcounts, rollups, search
 from copydesk.store.blobs import content_hash, encode_paragraphs, sha256_hex
 from copydesk.store.database import Database
 from copydesk.store.schema import articles, blobs, checks, versions
@@ -140,6 +140,7 @@ def _load_batch(
     _write(db, conn, checks, _CHECK_COLUMNS, rows.checks)
     search.add(db, conn, rows.search)
     _update_articles(db, conn, state)
+    _roll_up(conn, state, rows.versions)
     if db.dialect == "postgresql":  # its counting triggers are paused: add what they would
         sources = {article_id: article.source_id for article_id, article in state.items()}
         bulkcounts.add(
@@ -152,6 +153,25 @@ def _load_batch(
             ],
         )
     return len(rows.versions)
+
+
+def _roll_up(conn: Connection, state: dict[int, _Article], written: list[dict[str, Any]]) -> None:
+    """The batch's visible versions into the report's rollups (as record_check adds each)."""
+    changes = [
+        rollups.Change(
+            article_id=v["article_id"],
+            source_id=v["source_id"],
+            number=v["number"],
+            captured_at=v["captured_at"],
+            kind=v["change_kind"],
+            flags=tuple(v["change_flags"]),
+            version_id=v["id"],
+        )
+        for v in written
+        if not v["trivial"]
+    ]
+    firsts = {i: a.first_at for i, a in state.items() if a.first_at is not None}
+    rollups.record(conn, changes, firsts)
 
 
 def _article_states(conn: Connection, ids: set[int]) -> dict[int, _Article]:

@@ -24,7 +24,7 @@ from copydesk.records import (
     Version,
     WaybackSave,
 )
-from copydesk.store import reads
+from copydesk.store import reads, rollups
 from copydesk.store.blobs import decompress, put_blob, sha256_hex
 from copydesk.store.database import Database
 from copydesk.store.schema import (
@@ -105,6 +105,7 @@ def record_import(
     `successor`: the next version's classification against the inserted one.
     """
     check = result.check
+    rollups.retract(conn, check.article_id)  # its history may be renumbered: counted again below
     conn.execute(
         sa.insert(imported_captures).values(
             key=key,
@@ -136,6 +137,7 @@ def record_import(
         conn.execute(sa.update(checks).where(checks.c.id == check_id).values(version_id=version_id))
         resequence(conn, check.article_id)
     _refresh_article(conn, check.article_id, check.checked_at)
+    rollups.restore(conn, check.article_id)
     if version_id is None:
         return None
     row = conn.execute(reads.version_select().where(versions.c.id == version_id)).first()

@@ -1,41 +1,56 @@
-"""The insight report's figures (records.Report), by SQL over the stored record.
+"""The insight report's figures (records.Report), from the rollups kept with every version.
 
 A report covers the articles whose first visible version was captured in [since, until), and
-their later visible versions captured before `until` (all of which lie in the period, so every
-query reads one range of the versions index per source). Counts are grouped in SQL; what needs
-an order (median, p90, the most-edited list) is computed here from one row per article.
-Exactly the same rules, applied to `copydesk export --format jsonl`, give the same figures
+their later visible versions captured before `until` (the changes). Nothing here reads every
+version of the period: per-article figures come from `report_articles` (one row per article,
+one index range per source), and the changes by hour, class, flag and flip-flop from
+`report_days` (one row per source and day: the changes of the articles first captured from a
+given hour on), both kept by store/rollups.py. What those cannot split exactly is read from
+the versions: the articles first captured in the period's first partial hour and the changes
+of the last day from `until` on (taken away), a few rows; and, for a period that ends in the
+past, the articles with versions after `until` (per-article figures only). Exactly the same
+rules, applied to `copydesk export --format jsonl`, give the same figures
 (tests/e2e/test_insight.py recomputes them in plain Python).
 """
 
 from __future__ import annotations
 
-import json
+import bisect
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from statistics import median
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from copydesk.records import Count, Edited, Report, SourceLine, Spread, TextSize
-from copydesk.store.schema import article_events, articles, blobs, sources, versions
-
-KINDS = ("substantive", "minor")
-FLAGS = (
-    "headline",
-    "byline",
-    "numbers",
-    "quote",
-    "paragraphs-added",
-    "paragraphs-removed",
-    "correction-note",
-    "stealth",
+from copydesk.store import rollups
+from copydesk.store.rollups import (
+    COUNTED,
+    DAY,
+    EPOCH,
+    FLAGS,
+    HOUR,
+    KINDS,
+    MICROSECOND,
+    day_of,
+    hour_of,
 )
+from copydesk.store.schema import (
+    article_events,
+    articles,
+    blobs,
+    report_articles,
+    report_days,
+    sources,
+    versions,
+)
+
+__all__ = ["DELAY_BINS", "FLAGS", "KINDS", "VERSION_BINS", "report", "spread", "text_sizes"]
+
 EVENTS = ("gone", "restored", "moved")
 # Upper bounds (seconds) of the delay histogram's bins; the last bin is open-ended.
 DELAY_BINS: tuple[tuple[str, float | None], ...] = (
@@ -60,47 +75,89 @@ VERSION_BINS: tuple[tuple[str, int, int | None], ...] = (
 )
 MOST_EDITED = 10
 WEEKS_SPAN = timedelta(days=731)  # longer periods draw the weekly line over the record only
+_CHUNK = 500
+_HOURS = rollups.HOURS
+_SUBSTANTIVE, _STEALTH, _FLIPFLOPS = (
+    COUNTED.index(name) for name in ("substantive", "stealth", "flipflops")
+)
 
 
-@dataclass(frozen=True, slots=True)
-class _ArticleRow:
-    """One article of the period: its source, versions, and its delays to first and last change."""
+@dataclass
+class _Cohort:
+    """The period's articles per source: how many, and what the changed ones are.
 
-    article_id: int
-    source_id: int
-    versions: int
-    to_first: float | None  # seconds from the first capture to the second version
-    to_last: float  # ... to the last version in the period
+    A changed article has a change before `until`; of each, its visible versions and delays to
+    the first and last change (microseconds), kept as plain integer lists per source: an
+    object per article costs too much at 100k.
+    """
+
+    articles: dict[int, int] = field(default_factory=dict)
+    flipping: int = 0  # articles with a headline flip-flop before `until`
+    versions: dict[int, list[int]] = field(default_factory=dict)
+    first: dict[int, list[int]] = field(default_factory=dict)
+    last: dict[int, list[int]] = field(default_factory=dict)
+    reopened: list[tuple[int, int, int, int, int]] = field(default_factory=list)  # _open_rows
+
+    def add(self, source_id: int, versions: list[int], first: list[int], last: list[int]) -> None:
+        self.versions.setdefault(source_id, []).extend(versions)
+        self.first.setdefault(source_id, []).extend(first)
+        self.last.setdefault(source_id, []).extend(last)
+
+    @staticmethod
+    def every(column: dict[int, list[int]]) -> list[int]:
+        return [value for values in column.values() for value in values]
+
+
+@dataclass
+class _Tally:
+    """The period's changes, summed by source x day (COUNTED columns: hours of day first)."""
+
+    cells: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+
+    def add(self, source_id: int, day: int, values: Sequence[int], sign: int = 1) -> None:
+        cell = self.cells.setdefault((source_id, day), [0] * len(COUNTED))
+        for index, value in enumerate(values):
+            cell[index] += sign * int(value)
+
+    def column(self, index: int) -> int:
+        return sum(cell[index] for cell in self.cells.values())
+
+    def per_source(self, index: int) -> dict[int, int]:
+        found: dict[int, int] = defaultdict(int)
+        for (source_id, _), cell in self.cells.items():
+            found[source_id] += cell[index]
+        return found
 
 
 def report(conn: Connection, source: str | None, *, since: datetime, until: datetime) -> Report:
     """The report of `source` (None: every source) for [since, until)."""
     names = _source_ids(conn, source)
     ids = list(names)
-    rows = _article_rows(conn, ids, since, until)
-    changed = [r for r in rows if r.versions > 1]
-    by_source, kinds, flags = _class_counts(conn, ids, since, until)
-    returns, flipping = _flipflops(conn, ids, since, until)
-    hours, weekly = _times(conn, ids, since, until)
+    cohort = _cohort_figures(conn, ids, since, until)
+    counts = cohort.every(cohort.versions)
+    tally = _tally(conn, ids, since, until)
+    hours, weekly = _times(tally, since, until)
     return Report(
         source=source,
         since=since,
         until=until,
-        articles=len(rows),
-        changed=len(changed),
-        changes=sum(r.versions - 1 for r in changed),
-        versions_per_changed=_version_bins([r.versions for r in changed]),
-        first_change=spread([_seconds(r.to_first) for r in changed]),
-        last_change=spread([r.to_last for r in changed]),
-        kinds=tuple(Count(name=k, count=kinds.get(k, 0)) for k in KINDS),
-        flags=tuple(Count(name=f, count=flags.get(f, 0)) for f in FLAGS),
-        headline_flipflops=returns,
-        flipflop_articles=flipping,
+        articles=sum(cohort.articles.values()),
+        changed=len(counts),
+        changes=sum(counts) - len(counts),
+        versions_per_changed=_version_bins(counts),
+        first_change=spread(cohort.every(cohort.first)),
+        last_change=spread(cohort.every(cohort.last)),
+        kinds=tuple(Count(name=k, count=tally.column(COUNTED.index(k))) for k in KINDS),
+        flags=tuple(
+            Count(name=f, count=tally.column(COUNTED.index(f.replace("-", "_")))) for f in FLAGS
+        ),
+        headline_flipflops=tally.column(_FLIPFLOPS),
+        flipflop_articles=cohort.flipping,
         events=_events(conn, ids, since, until),
         hours=hours,
         weekly=weekly,
-        most_edited=_most_edited(conn, changed, names),
-        sources=() if source is not None else _source_lines(names, rows, by_source),
+        most_edited=_most_edited(conn, ids, since, until, cohort, names),
+        sources=() if source is not None else _source_lines(names, cohort, tally),
     )
 
 
@@ -111,35 +168,63 @@ def _source_ids(conn: Connection, source: str | None) -> dict[int, str]:
     return {row.id: row.name for row in conn.execute(query)}
 
 
-def _in_period(
-    ids: Sequence[int], since: datetime, until: datetime, table: sa.FromClause = versions
-) -> sa.ColumnElement[bool]:
-    """Visible versions of these sources captured in the period (one index range per source)."""
-    return sa.and_(
-        table.c.source_id.in_(ids),
-        table.c.captured_at >= since,
-        table.c.captured_at < until,
-        table.c.trivial.is_(False),
+def _cohort(ids: Sequence[int], since: datetime, until: datetime) -> sa.ColumnElement[bool]:
+    """The articles whose first visible version was captured in [since, until)."""
+    kept = report_articles.c
+    return sa.and_(kept.source_id.in_(ids), kept.first_at >= since, kept.first_at < until)
+
+
+def _cohort_figures(
+    conn: Connection, ids: Sequence[int], since: datetime, until: datetime
+) -> _Cohort:
+    """One index range per source over report_articles: counts and changed articles.
+
+    Each changed article's versions and delays come as one comma-joined text per source,
+    parsed here: a row per article through the driver costs more than the whole scan. An
+    article with versions from `until` on ("open") is counted from its versions instead.
+    """
+    kept = report_articles.c
+    changed = kept.versions > 1
+    settled = sa.and_(changed, kept.last_at < until)
+    reopen = sa.and_(changed, kept.last_at >= until)
+    query = (
+        sa.select(
+            kept.source_id,
+            sa.func.count(),
+            sa.func.sum(sa.case((kept.flipflop_at < until, 1), else_=0)),
+            *(
+                _joined(conn, sa.case((settled, column)))
+                for column in (kept.versions, kept.first_delay, kept.last_delay)
+            ),
+            _joined(conn, sa.case((reopen, kept.article_id))),
+        )
+        .where(_cohort(ids, since, until))
+        .group_by(kept.source_id)
     )
+    found, still_open = _Cohort(), {}
+    for source_id, count, flipping, numbers, first, last, opened in conn.execute(query):
+        found.articles[int(source_id)] = int(count)
+        found.flipping += int(flipping or 0)
+        found.add(int(source_id), _ints(numbers), _ints(first), _ints(last))
+        still_open.update(dict.fromkeys(_ints(opened), int(source_id)))
+    found.reopened = _open_rows(conn, still_open, until)
+    for source_id, _, count, first, last in found.reopened:
+        found.add(source_id, [count], [first], [last])
+    for column in (found.first, found.last):  # sorted runs: every() then sorts in one merge
+        for delays in column.values():
+            delays.sort()
+    return found
 
 
-def _cohort(ids: Sequence[int], since: datetime, until: datetime) -> sa.Select[tuple[int]]:
-    """Ids of the articles whose first visible version was captured in the period."""
-    first = versions.alias("first")
-    return sa.select(first.c.article_id).where(
-        _in_period(ids, since, until, first), first.c.number == 1
-    )
+def _joined(conn: Connection, value: Any) -> sa.ColumnElement[str]:
+    """The non-null values of a group as one text, comma-separated (in no particular order)."""
+    if conn.dialect.name == "postgresql":
+        return sa.func.string_agg(sa.cast(value, sa.Text), ",")
+    return sa.func.group_concat(value, ",")
 
 
-def _changes(
-    ids: Sequence[int], since: datetime, until: datetime, table: sa.FromClause = versions
-) -> sa.ColumnElement[bool]:
-    """The period's changes: later visible versions of the period's articles."""
-    return sa.and_(
-        _in_period(ids, since, until, table),
-        table.c.number > 1,
-        table.c.article_id.in_(_cohort(ids, since, until)),
-    )
+def _ints(text: str | None) -> list[int]:
+    return list(map(int, text.split(","))) if text else []
 
 
 def _micros(conn: Connection, later: Any, earlier: Any) -> sa.ColumnElement[int]:
@@ -163,109 +248,164 @@ def _micros(conn: Connection, later: Any, earlier: Any) -> sa.ColumnElement[int]
     return micros
 
 
-def _article_rows(
-    conn: Connection, ids: Sequence[int], since: datetime, until: datetime
-) -> list[_ArticleRow]:
+def _open_rows(
+    conn: Connection, sources_of: dict[int, int], until: datetime
+) -> list[tuple[int, int, int, int, int]]:
+    """These articles (id: source) counted from their visible versions before `until`.
+
+    Rows are (source, article, versions, microseconds to first change, to last), for those
+    with a change before `until` only; each article's versions are read from
+    ix_versions_article_time alone.
+    """
     first = sa.func.min(versions.c.captured_at)
     second = sa.func.min(sa.case((versions.c.number == 2, versions.c.captured_at)))
-    query = (
-        sa.select(
-            versions.c.article_id,
-            versions.c.source_id,
-            sa.func.count().label("n"),
-            sa.func.min(versions.c.number).label("lowest"),
-            _micros(conn, second, first).label("to_first"),
-            _micros(conn, sa.func.max(versions.c.captured_at), first).label("to_last"),
+    ids = sorted(sources_of)
+    found: list[tuple[int, int, int, int, int]] = []
+    for start in range(0, len(ids), _CHUNK):
+        query = (
+            sa.select(
+                versions.c.article_id,
+                sa.func.count().label("n"),
+                _micros(conn, second, first).label("to_first"),
+                _micros(conn, sa.func.max(versions.c.captured_at), first).label("to_last"),
+            )
+            .where(
+                versions.c.article_id.in_(ids[start : start + _CHUNK]),
+                versions.c.trivial.is_(False),
+                versions.c.captured_at < until,
+            )
+            .group_by(versions.c.article_id)
         )
-        .where(_in_period(ids, since, until))
-        .group_by(versions.c.article_id, versions.c.source_id)
+        found.extend(
+            (sources_of[r.article_id], r.article_id, r.n, int(r.to_first), int(r.to_last))
+            for r in conn.execute(query)
+            if r.n > 1
+        )
+    return found
+
+
+def _tally(conn: Connection, ids: Sequence[int], since: datetime, until: datetime) -> _Tally:
+    """The changes of the period's articles captured before `until`, by source x day.
+
+    report_days gives, per source and day, the changes of the articles first captured from
+    `whole` (the first whole hour at or after `since`) on; the versions give the rest: the
+    changes of the articles first captured in [since, whole), less those captured from `until`
+    to the end of its day.
+    """
+    tally = _Tally()
+    whole = _next_hour(since)
+    if whole > since:
+        early = sa.select(report_articles.c.article_id).where(
+            _cohort(ids, since, min(whole, until))
+        )
+        _count_versions(conn, tally, versions.c.article_id.in_(early), until)
+    if whole >= until:
+        return tally
+    last_day = day_of(until - MICROSECOND)
+    _count_days(conn, tally, ids, whole, last_day)
+    day_end = EPOCH + (last_day + 1) * DAY
+    if until < day_end:  # that day's rows hold changes from `until` on too: take them out
+        late = sa.select(report_articles.c.article_id).where(
+            report_articles.c.article_id == versions.c.article_id,
+            report_articles.c.first_at >= whole,
+        )
+        after = sa.and_(
+            versions.c.source_id.in_(ids), versions.c.captured_at >= until, sa.exists(late)
+        )
+        _count_versions(conn, tally, after, day_end, sign=-1)
+    return tally
+
+
+def _next_hour(moment: datetime) -> datetime:
+    """`moment` if it is a whole UTC hour, else the next one."""
+    hour = EPOCH + hour_of(moment) * HOUR
+    return hour if hour == moment else hour + HOUR
+
+
+def _count_days(
+    conn: Connection, tally: _Tally, ids: Sequence[int], whole: datetime, last_day: int
+) -> None:
+    """Per source and day up to `last_day`: the row summing first captures from `whole` on."""
+    kept = report_days.c
+    first = (
+        sa.select(kept.source_id, kept.day, sa.func.min(kept.first_hour).label("first_hour"))
+        .where(
+            kept.source_id.in_(ids),
+            kept.day >= day_of(whole),
+            kept.day <= last_day,
+            kept.first_hour >= hour_of(whole),
+        )
+        .group_by(kept.source_id, kept.day)
+        .subquery()
     )
-    return [
-        _ArticleRow(
+    query = sa.select(kept.source_id, kept.day, *(kept[n] for n in COUNTED)).join(
+        first,
+        sa.and_(
+            kept.source_id == first.c.source_id,
+            kept.day == first.c.day,
+            kept.first_hour == first.c.first_hour,
+        ),
+    )
+    for source_id, day, *values in conn.execute(query):
+        tally.add(int(source_id), int(day), values)
+
+
+def _count_versions(
+    conn: Connection,
+    tally: _Tally,
+    where: sa.ColumnElement[bool],
+    until: datetime,
+    *,
+    sign: int = 1,
+) -> None:
+    """Add (or take away) the changes (later visible versions) matching `where` before `until`."""
+    query = sa.select(
+        versions.c.id,
+        versions.c.article_id,
+        versions.c.source_id,
+        versions.c.number,
+        versions.c.captured_at,
+        versions.c.change_kind,
+        versions.c.change_flags,
+    ).where(
+        where,
+        versions.c.captured_at < until,
+        versions.c.trivial.is_(False),
+        versions.c.number > 1,
+    )
+    changes = [
+        rollups.Change(
             article_id=row.article_id,
             source_id=row.source_id,
-            versions=row.n,
-            to_first=None if row.to_first is None else row.to_first / 1_000_000,
-            to_last=row.to_last / 1_000_000,
+            number=row.number,
+            captured_at=row.captured_at,
+            kind=row.change_kind,
+            flags=tuple(str(f) for f in row.change_flags or ()),
+            version_id=row.id,
         )
         for row in conn.execute(query)
-        if row.lowest == 1  # else first captured before the period
     ]
-
-
-def _seconds(delay: float | None) -> float:
-    assert delay is not None  # a changed article has a second version
-    return delay
-
-
-def _flag(name: str, table: sa.FromClause = versions) -> sa.ColumnElement[bool]:
-    # Flags are a JSON list of names; its text form holds each name in double quotes.
-    return sa.cast(table.c.change_flags, sa.Text).like(f'%"{name}"%')
-
-
-def _class_counts(
-    conn: Connection, ids: Sequence[int], since: datetime, until: datetime
-) -> tuple[dict[int, dict[str, int]], dict[str, int], dict[str, int]]:
-    """Changes by class and by flag, per source and in all (grouped by each flag set's text)."""
-    flags_text = sa.cast(versions.c.change_flags, sa.Text)
-    query = (
-        sa.select(versions.c.source_id, versions.c.change_kind, flags_text, sa.func.count())
-        .where(_changes(ids, since, until))
-        .group_by(versions.c.source_id, versions.c.change_kind, flags_text)
-    )
-    per_source: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    kinds: dict[str, int] = defaultdict(int)
-    flags: dict[str, int] = defaultdict(int)
-    for source_id, change_kind, text, count in conn.execute(query):
-        kind = change_kind or "unclassified"
-        kinds[kind] += count
-        per_source[source_id][kind] += count
-        for name in set(json.loads(text or "[]")):
-            flags[str(name)] += count
-            per_source[source_id][str(name)] += count
-    return per_source, kinds, flags
-
-
-def _flipflops(
-    conn: Connection, ids: Sequence[int], since: datetime, until: datetime
-) -> tuple[int, int]:
-    """(headline changes back to an earlier wording of the article, articles with one)."""
-    found = versions.alias("found")
-    headline_changes = sa.select(found.c.id).where(
-        _changes(ids, since, until, found), _flag("headline", found)
-    )
-    earlier = versions.alias("earlier")
-    returned = sa.exists().where(
-        earlier.c.article_id == versions.c.article_id,
-        earlier.c.number < versions.c.number,
-        earlier.c.trivial.is_(False),
-        earlier.c.title == versions.c.title,
-    )
-    query = sa.select(sa.func.count(), sa.func.count(sa.distinct(versions.c.article_id))).where(
-        versions.c.id.in_(headline_changes), returned
-    )
-    row = conn.execute(query).one()
-    return int(row[0]), int(row[1])
-
-
-def _hour_key(conn: Connection) -> sa.ColumnElement[str]:
-    """'YYYY-MM-DD HH' of a capture, in UTC."""
-    if conn.dialect.name == "postgresql":
-        return sa.func.to_char(sa.func.timezone("UTC", versions.c.captured_at), "YYYY-MM-DD HH24")
-    return sa.func.substr(versions.c.captured_at, 1, 13)  # SQLite keeps UTC text
+    flipping = rollups.flipflops(conn, [c for c in changes if "headline" in c.flags])
+    for change in changes:
+        flip = (change.article_id, change.number) in flipping
+        counted = rollups.counts(replace(change, flipflop=flip))
+        tally.add(change.source_id, day_of(change.captured_at), counted, sign)
 
 
 def _times(
-    conn: Connection, ids: Sequence[int], since: datetime, until: datetime
+    tally: _Tally, since: datetime, until: datetime
 ) -> tuple[tuple[tuple[int, ...], ...], tuple[tuple[date, int], ...]]:
     """Changes by weekday x hour (UTC) and per week (Monday first), weeks with none included."""
-    key = _hour_key(conn).label("hour")
-    query = sa.select(key, sa.func.count()).where(_changes(ids, since, until)).group_by(key)
     grid = [[0] * 24 for _ in range(7)]
     weeks: dict[date, int] = defaultdict(int)
-    for hour, count in conn.execute(query):
-        moment = datetime.strptime(str(hour), "%Y-%m-%d %H")
-        grid[moment.weekday()][moment.hour] += count
+    for (_, day), cell in tally.cells.items():
+        count = sum(cell[:_HOURS])
+        if not count:
+            continue
+        moment = EPOCH + day * DAY
+        row = grid[moment.weekday()]
+        for hour in range(_HOURS):
+            row[hour] += cell[hour]
         weeks[monday(moment.date())] += count
     return tuple(tuple(row) for row in grid), week_line(weeks, since, until)
 
@@ -314,48 +454,57 @@ def _events(
 
 
 def _most_edited(
-    conn: Connection, changed: list[_ArticleRow], names: dict[int, str]
+    conn: Connection,
+    ids: Sequence[int],
+    since: datetime,
+    until: datetime,
+    cohort: _Cohort,
+    names: dict[int, str],
 ) -> tuple[Edited, ...]:
-    top = sorted(changed, key=lambda r: (-r.versions, r.article_id))[:MOST_EDITED]
+    """The MOST_EDITED articles with the most versions (lowest id first among equals)."""
+    kept = report_articles.c
+    query = (
+        sa.select(kept.versions, kept.article_id, kept.source_id)
+        .where(_cohort(ids, since, until), kept.versions > 1, kept.last_at < until)
+        .order_by(kept.versions.desc(), kept.article_id)
+        .limit(MOST_EDITED)
+    )
+    candidates = [(-int(n), int(a), int(s)) for n, a, s in conn.execute(query)]
+    candidates.extend((-n, a, s) for s, a, n, _, _ in cohort.reopened)
+    top = sorted(candidates)[:MOST_EDITED]
     if not top:
         return ()
     query = sa.select(articles.c.id, articles.c.url, articles.c.title).where(
-        articles.c.id.in_([r.article_id for r in top])
+        articles.c.id.in_([a for _, a, _ in top])
     )
     known = {row.id: row for row in conn.execute(query)}
     return tuple(
         Edited(
-            article_id=r.article_id,
-            source=names.get(r.source_id, ""),
-            title=known[r.article_id].title or known[r.article_id].url,
-            url=known[r.article_id].url,
-            edits=r.versions - 1,
+            article_id=a,
+            source=names.get(s, ""),
+            title=known[a].title or known[a].url,
+            url=known[a].url,
+            edits=-n - 1,
         )
-        for r in top
-        if r.article_id in known
+        for n, a, s in top
+        if a in known
     )
 
 
-def _source_lines(
-    names: dict[int, str], rows: list[_ArticleRow], classes: dict[int, dict[str, int]]
-) -> tuple[SourceLine, ...]:
-    grouped: dict[int, list[_ArticleRow]] = defaultdict(list)
-    for row in rows:
-        grouped[row.source_id].append(row)
+def _source_lines(names: dict[int, str], cohort: _Cohort, tally: _Tally) -> tuple[SourceLine, ...]:
+    substantive, stealth = tally.per_source(_SUBSTANTIVE), tally.per_source(_STEALTH)
     lines = []
     for source_id, name in names.items():
-        mine = grouped.get(source_id, [])
-        changed = [r for r in mine if r.versions > 1]
-        counts = classes.get(source_id, {})
+        versions = cohort.versions.get(source_id, [])
         lines.append(
             SourceLine(
                 name=name,
-                articles=len(mine),
-                changed=len(changed),
-                changes=sum(r.versions - 1 for r in changed),
-                substantive=counts.get("substantive", 0),
-                stealth=counts.get("stealth", 0),
-                median_first_change=spread([_seconds(r.to_first) for r in changed]).median,
+                articles=cohort.articles.get(source_id, 0),
+                changed=len(versions),
+                changes=sum(versions) - len(versions),
+                substantive=substantive.get(source_id, 0),
+                stealth=stealth.get(source_id, 0),
+                median_first_change=spread(cohort.first.get(source_id, [])).median,
             )
         )
     return tuple(lines)
@@ -372,38 +521,41 @@ def text_sizes(conn: Connection, article_id: int) -> list[TextSize]:
     return [TextSize(number=int(n), size=int(size)) for n, size in conn.execute(query)]
 
 
-def spread(values: Sequence[float]) -> Spread:
-    """Median, p90 (nearest rank) and the DELAY_BINS histogram of some durations (seconds)."""
-    if not values:
+def spread(delays: Sequence[int]) -> Spread:
+    """Median, p90 (nearest rank) and the DELAY_BINS histogram of delays in whole microseconds.
+
+    Figures are in seconds, each a delay / 1,000,000 exactly as a float division gives it
+    (the median of an even count is the mean of the two middle ones, as statistics.median);
+    the microseconds are sorted, and a bin's bound compared in microseconds, which is exact.
+    """
+    if not delays:
         return Spread(count=0, bins=tuple(Count(name=label, count=0) for label, _ in DELAY_BINS))
-    ordered = sorted(values)
-    counts = [0] * len(DELAY_BINS)
-    for value in ordered:
-        counts[_delay_bin(value)] += 1
+    ordered = sorted(delays)
+    counts, below = [], 0
+    for _, upper in DELAY_BINS:  # a delay goes in the first bin whose upper bound exceeds it
+        upto = len(ordered) if upper is None else bisect.bisect_left(ordered, upper * 1_000_000)
+        counts.append(upto - below)
+        below = upto
+    half = len(ordered) // 2
+    middle = ordered[half] / 1_000_000
+    if len(ordered) % 2 == 0:
+        middle = (ordered[half - 1] / 1_000_000 + middle) / 2
     return Spread(
         count=len(ordered),
-        median=float(median(ordered)),
-        p90=float(ordered[math.ceil(0.9 * len(ordered)) - 1]),
+        median=float(middle),
+        p90=float(ordered[math.ceil(0.9 * len(ordered)) - 1] / 1_000_000),
         bins=tuple(
             Count(name=label, count=n) for (label, _), n in zip(DELAY_BINS, counts, strict=True)
         ),
     )
 
 
-def _delay_bin(seconds: float) -> int:
-    for index, (_, upper) in enumerate(DELAY_BINS):
-        if upper is None or seconds < upper:
-            return index
-    return len(DELAY_BINS) - 1
-
-
 def _version_bins(counts: Sequence[int]) -> tuple[Count, ...]:
-    found = [0] * len(VERSION_BINS)
-    for count in counts:
-        for index, (_, low, high) in enumerate(VERSION_BINS):
-            if count >= low and (high is None or count <= high):
-                found[index] += 1
-                break
+    per_count = Counter(counts)
     return tuple(
-        Count(name=label, count=n) for (label, _, _), n in zip(VERSION_BINS, found, strict=True)
+        Count(
+            name=label,
+            count=sum(n for v, n in per_count.items() if v >= low and (high is None or v <= high)),
+        )
+        for label, low, high in VERSION_BINS
     )

@@ -197,8 +197,71 @@ versions = sa.Table(
     sa.Index("ix_versions_article_id_number", "article_id", "number"),
     sa.Index("ix_versions_content_hash", "content_hash"),
     sa.Index("ix_versions_source_id_captured_at_id", "source_id", "captured_at", "id"),
+    # An article's visible versions before a moment, read from the index alone (a report on a
+    # past period counts the articles that went on changing after it this way; migration 0014).
+    sa.Index("ix_versions_article_time", "article_id", "trivial", "captured_at", "number"),
     # ix_versions_report (migration 0013) covers the insight report's queries; it is made per
     # dialect (PostgreSQL cannot key a json column, so it INCLUDEs the class and flags).
+)
+
+# The insight report's rollups (store/rollups.py, migration 0014), written with each version.
+# Per article: first, second and last visible capture, visible versions, delays in whole
+# microseconds, the first headline flip-flop's capture.
+report_articles = sa.Table(
+    "report_articles",
+    metadata,
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), primary_key=True),
+    sa.Column("source_id", sa.Integer, nullable=False),
+    sa.Column("first_at", UTCDateTime, nullable=False),
+    sa.Column("second_at", UTCDateTime),
+    sa.Column("last_at", UTCDateTime, nullable=False),
+    sa.Column("versions", sa.Integer, nullable=False),
+    sa.Column("first_delay", sa.BigInteger),
+    sa.Column("last_delay", sa.BigInteger, nullable=False),
+    sa.Column("flipflop_at", UTCDateTime),
+    # A report reads one range of this index per source (the cohort of its period).
+    sa.Index(
+        "ix_report_articles_cohort",
+        "source_id",
+        "first_at",
+        "last_at",
+        "versions",
+        "first_delay",
+        "last_delay",
+        "flipflop_at",
+        "article_id",
+    ),
+)
+
+# Changes per source x UTC day of the change x hour of the article's first capture (both
+# counted from the Unix epoch), by hour of day (h00..h23), class, flag and flip-flop. Each row
+# holds the sums over its first_hour and every later one (a suffix sum), so the changes of the
+# articles first captured from any hour on are one row per source and day. Clustered by its key
+# on SQLite.
+REPORT_DAY_COUNTS = (
+    *(f"h{hour:02d}" for hour in range(24)),
+    "substantive",
+    "minor",
+    "headline",
+    "byline",
+    "numbers",
+    "quote",
+    "paragraphs_added",
+    "paragraphs_removed",
+    "correction_note",
+    "stealth",
+    "flipflops",
+)
+report_days = sa.Table(
+    "report_days",
+    metadata,
+    sa.Column("source_id", sa.Integer, primary_key=True),
+    sa.Column("day", sa.Integer, primary_key=True),
+    sa.Column("first_hour", sa.Integer, primary_key=True),
+    *(sa.Column(name, sa.Integer, nullable=False) for name in REPORT_DAY_COUNTS),
+    # The key alone, narrow: a report finds each day's row by scanning this, not the sums.
+    sa.Index("ix_report_days_key", "source_id", "day", "first_hour"),
+    sqlite_with_rowid=False,
 )
 
 # The change-log excerpt of a visible version (records.Excerpt as JSON, store.excerpts).

@@ -23,7 +23,7 @@ from copydesk.records import (
     Version,
     content_hash,
 )
-from copydesk.store import excerpts, locators, outbox, reads, search
+from copydesk.store import excerpts, locators, outbox, reads, rollups, search
 from copydesk.store.blobs import encode_paragraphs, put_blob, sha256_hex
 from copydesk.store.database import Database
 from copydesk.store.listings import Listing, mark_listed, newest
@@ -363,6 +363,16 @@ def record_check(db: Database, conn: Connection, result: CheckResult) -> Version
     if result.notices:  # the outbox, in this same transaction: a version is never untold
         outbox.write_notices(
             conn, result.notices, version=version, events=events, now=check.checked_at
+        )
+    if version is not None and not version.trivial:  # last: its shared rows locked briefly
+        rollups.record_one(
+            conn,
+            version.article_id,
+            version.number,
+            version.captured_at,
+            version.change_kind,
+            version.change_flags,
+            version.id,
         )
     return version
 
