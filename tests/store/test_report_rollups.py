@@ -86,7 +86,7 @@ def _own_counts(rows) -> list[tuple]:
     for source_id, day, first_hour, *sums in rows:
         if (source_id, day) != group:
             group, later = (source_id, day), [0] * len(sums)
-        counts = [a - b for a, b in zip(sums, later)]
+        counts = [a - b for a, b in zip(sums, later, strict=True)]
         later = sums
         if any(counts):
             own.append((source_id, day, first_hour, *counts))
@@ -142,8 +142,8 @@ def test_rollups_stay_in_step_and_give_the_report_exactly(store, raw):
         store.add_source(Source(name=name), now=START)
     histories = _histories(store, rng)
     split = [rng.randint(0, len(h)) for h in histories]
-    store.load_checks((r for h, k in zip(histories, split) for r in h[:k]), batch=7)
-    for history, k in zip(histories, split):
+    store.load_checks((r for h, k in zip(histories, split, strict=True) for r in h[:k]), batch=7)
+    for history, k in zip(histories, split, strict=True):
         for result in history[k:]:
             store.record_check(result)
     target = next(h[0].check.article_id for h in histories if len(h) >= 3)
@@ -157,7 +157,8 @@ def test_rollups_stay_in_step_and_give_the_report_exactly(store, raw):
         ),
     )
     kept = _snapshot(raw)
-    assert kept[0] and kept[1]
+    assert kept[0]
+    assert kept[1]
     with raw.begin() as conn:
         rollups.rebuild(conn)
     assert _snapshot(raw) == kept

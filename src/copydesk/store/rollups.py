@@ -228,14 +228,15 @@ def flipflops(conn: Connection, changes: Sequence[Change]) -> set[tuple[int, int
     return found
 
 
+def _insert(conn: Connection, table: sa.Table) -> Any:
+    """The dialect's INSERT, which can say what to do ON CONFLICT."""
+    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
+
+
 def _upsert_articles(conn: Connection, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    insert: Any = (
-        postgresql.insert(report_articles)
-        if conn.dialect.name == "postgresql"
-        else sqlite.insert(report_articles)
-    )
+    insert = _insert(conn, report_articles)
     kept, new = report_articles.c, insert.excluded
     statement = insert.on_conflict_do_update(
         index_elements=["article_id"],
@@ -294,11 +295,7 @@ def _add_day(conn: Connection, source_id: int, day: int, deltas: dict[int, list[
 def _upsert_days(conn: Connection, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    insert: Any = (
-        postgresql.insert(report_days)
-        if conn.dialect.name == "postgresql"
-        else sqlite.insert(report_days)
-    )
+    insert = _insert(conn, report_days)
     statement = insert.on_conflict_do_update(
         index_elements=["source_id", "day", "first_hour"],
         set_={name: insert.excluded[name] for name in COUNTED},
