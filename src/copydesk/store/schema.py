@@ -199,9 +199,12 @@ versions = sa.Table(
     sa.Index("ix_versions_source_id_captured_at_id", "source_id", "captured_at", "id"),
     # An article's visible versions before a moment, read from the index alone (a report on a
     # past period counts the articles that went on changing after it this way; migration 0014).
-    sa.Index("ix_versions_article_time", "article_id", "trivial", "captured_at", "number"),
-    # ix_versions_report (migration 0013) covers the insight report's queries; it is made per
-    # dialect (PostgreSQL cannot key a json column, so it INCLUDEs the class and flags).
+    sa.Index(
+        "ix_versions_article_id_captured_at", "article_id", "trivial", "captured_at", "number"
+    ),
+    # ix_versions_report (migration 0013) covered the insight report's queries before the
+    # rollups (0014); it is made per dialect (PostgreSQL cannot key a json column, so it
+    # INCLUDEs the class and flags).
 )
 
 # The insight report's rollups (store/rollups.py, migration 0014), written with each version.

@@ -57,7 +57,9 @@ def upgrade() -> None:
     rollups.rebuild(op.get_bind())
     op.create_index("ix_report_days_key", "report_days", ["source_id", "day", "first_hour"])
     op.create_index(
-        "ix_versions_article_time", "versions", ["article_id", "trivial", "captured_at", "number"]
+        "ix_versions_article_id_captured_at",
+        "versions",
+        ["article_id", "trivial", "captured_at", "number"],
     )
     op.create_index(
         "ix_report_articles_cohort",
@@ -69,6 +71,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_report_articles_cohort", table_name="report_articles")
     op.drop_index("ix_report_days_key", table_name="report_days")
-    op.drop_index("ix_versions_article_time", table_name="versions")
+    op.drop_index("ix_versions_article_id_captured_at", table_name="versions")
     op.drop_table("report_days")
     op.drop_table("report_articles")
