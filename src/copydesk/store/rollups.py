@@ -26,7 +26,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from copydesk.store.schema import (
@@ -229,8 +228,17 @@ def flipflops(conn: Connection, changes: Sequence[Change]) -> set[tuple[int, int
 
 
 def _insert(conn: Connection, table: sa.Table) -> Any:
-    """The dialect's INSERT, which can say what to do ON CONFLICT."""
-    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
+    """The dialect's INSERT, which can say what to do ON CONFLICT.
+
+    Imported here: a command reading a SQLite database never loads PostgreSQL's dialect.
+    """
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(table)
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(table)
 
 
 def _upsert_articles(conn: Connection, rows: list[dict[str, Any]]) -> None:
