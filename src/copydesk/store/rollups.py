@@ -57,6 +57,8 @@ COUNTED = REPORT_DAY_COUNTS
 HOURS = 24
 if COUNTED[HOURS:] != (*KINDS, *(f.replace("-", "_") for f in FLAGS), "flipflops"):
     raise ImportError("report_days' columns and rollups' names differ")  # pragma: no cover
+_KIND_INDEX = {kind: HOURS + n for n, kind in enumerate(KINDS)}
+_FLAG_INDEX = {flag: HOURS + len(KINDS) + n for n, flag in enumerate(FLAGS)}
 _CHUNK = 500
 _LOCKS = 0x18  # PostgreSQL advisory lock class of report_days (with source_id << 8)
 
@@ -89,17 +91,23 @@ class Change:
     version_id: int | None = None  # where record() looks its flip-flop up
 
 
+def counted(change: Change) -> list[int]:
+    """Where in COUNTED the change counts one (its hour of day, class, flags, flip-flop)."""
+    found = [change.captured_at.astimezone(UTC).hour]
+    if change.kind in _KIND_INDEX:
+        found.append(_KIND_INDEX[change.kind])
+    found.extend(_FLAG_INDEX[f] for f in set(change.flags) if f in _FLAG_INDEX)
+    if change.flipflop:
+        found.append(len(COUNTED) - 1)
+    return found
+
+
 def counts(change: Change) -> list[int]:
     """The change's contribution to each of COUNTED."""
-    flags = set(change.flags)
-    hours = [0] * HOURS
-    hours[change.captured_at.astimezone(UTC).hour] = 1
-    return [
-        *hours,
-        *(int(change.kind == k) for k in KINDS),
-        *(int(f in flags) for f in FLAGS),
-        int(change.flipflop),
-    ]
+    values = [0] * len(COUNTED)
+    for index in counted(change):
+        values[index] = 1
+    return values
 
 
 Cells = dict[tuple[int, int, int], list[int]]  # (source, day, first_hour) -> COUNTED deltas
@@ -204,8 +212,8 @@ def _fold(rows: dict[int, dict[str, Any]], change: Change, first: datetime, flip
 def _add_cell(cells: Cells, change: Change, first: datetime, sign: int) -> None:
     key = (change.source_id, day_of(change.captured_at), hour_of(first))
     cell = cells.setdefault(key, [0] * len(COUNTED))
-    for index, value in enumerate(counts(change)):
-        cell[index] += sign * value
+    for index in counted(change):
+        cell[index] += sign
 
 
 def flipflops(conn: Connection, changes: Sequence[Change]) -> set[tuple[int, int]]:
@@ -262,54 +270,83 @@ def _upsert_articles(conn: Connection, rows: list[dict[str, Any]]) -> None:
 
 
 def add_cells(conn: Connection, cells: Cells) -> None:
-    """Add these changes (not summed yet) to report_days, keeping every row a suffix sum."""
+    """Add these changes (not summed yet) to report_days, keeping every row a suffix sum.
+
+    The days touched are read in one query per source and written in one executemany: a
+    bulk batch touches a few hundred.
+    """
     groups: dict[tuple[int, int], dict[int, list[int]]] = {}
     for (source_id, day, first_hour), delta in cells.items():
         groups.setdefault((source_id, day), {})[first_hour] = delta
-    for (source_id, day), deltas in sorted(groups.items()):  # locks taken in one order
-        _add_day(conn, source_id, day, deltas)
-
-
-def _add_day(conn: Connection, source_id: int, day: int, deltas: dict[int, list[int]]) -> None:
-    """One source and day: its rows back to per-hour counts, the deltas added, summed again."""
+    keys = sorted(groups)
     if conn.dialect.name == "postgresql":
-        conn.execute(
-            sa.select(sa.func.pg_advisory_xact_lock((_LOCKS << 24) | (source_id & 0xFFFFFF), day))
-        )
+        for source_id, day in keys:  # locks taken in one order
+            key = (_LOCKS << 24) | (source_id & 0xFFFFFF)
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(key, day)))
+    stored = _stored_days(conn, keys)
+    rows: list[tuple[int, ...]] = []
+    for source_id, day in keys:
+        sums = _day_sums(stored.get((source_id, day), []), groups[(source_id, day)])
+        rows.extend((source_id, day, *row) for row in sums)
+    _upsert_days(conn, rows)
+
+
+def _stored_days(
+    conn: Connection, keys: Sequence[tuple[int, int]]
+) -> dict[tuple[int, int], list[tuple[int, ...]]]:
+    """(first_hour, *COUNTED) rows of these (source, day) keys, latest first_hour first."""
     kept = report_days.c
-    stored = conn.execute(
-        sa.select(kept.first_hour, *(kept[n] for n in COUNTED))
-        .where(kept.source_id == source_id, kept.day == day)
-        .order_by(kept.first_hour.desc())
-    ).all()
+    days: dict[int, list[int]] = {}
+    for source_id, day in keys:
+        days.setdefault(source_id, []).append(day)
+    found: dict[tuple[int, int], list[tuple[int, ...]]] = {}
+    for source_id, wanted in days.items():
+        for start in range(0, len(wanted), _CHUNK):
+            query = (
+                sa.select(kept.day, kept.first_hour, *(kept[n] for n in COUNTED))
+                .where(kept.source_id == source_id, kept.day.in_(wanted[start : start + _CHUNK]))
+                .order_by(kept.day, kept.first_hour.desc())
+            )
+            for day, *row in conn.execute(query):
+                found.setdefault((source_id, int(day)), []).append(tuple(int(v) for v in row))
+    return found
+
+
+def _day_sums(stored: list[tuple[int, ...]], deltas: dict[int, list[int]]) -> list[tuple[int, ...]]:
+    """One day's (first_hour, *sums) rows that change.
+
+    The stored sums go back to per-hour counts, the deltas are added, and the sums are made
+    again from the latest first_hour down.
+    """
     per_hour: dict[int, list[int]] = {}
-    later = [0] * len(COUNTED)
+    later: Sequence[int] = [0] * len(COUNTED)
     for first_hour, *sums in stored:
-        per_hour[int(first_hour)] = [a - b for a, b in zip(sums, later, strict=True)]
+        per_hour[first_hour] = [a - b for a, b in zip(sums, later, strict=True)]
         later = sums
     for first_hour, delta in deltas.items():
         own = per_hour.setdefault(first_hour, [0] * len(COUNTED))
         per_hour[first_hour] = [a + b for a, b in zip(own, delta, strict=True)]
-    before = {int(row[0]): list(row[1:]) for row in stored}
-    rows, total = [], [0] * len(COUNTED)
+    before = {row[0]: list(row[1:]) for row in stored}
+    changed, total = [], [0] * len(COUNTED)
     for first_hour in sorted(per_hour, reverse=True):
         total = [a + b for a, b in zip(total, per_hour[first_hour], strict=True)]
         if before.get(first_hour) != total:
-            row = dict(zip(COUNTED, total, strict=True))
-            rows.append({"source_id": source_id, "day": day, "first_hour": first_hour, **row})
-    _upsert_days(conn, rows)
+            changed.append((first_hour, *total))
+    return changed
 
 
-def _upsert_days(conn: Connection, rows: list[dict[str, Any]]) -> None:
+def _upsert_days(conn: Connection, rows: list[tuple[int, ...]]) -> None:
+    """Write (source_id, day, first_hour, *COUNTED) rows, one executemany over the driver."""
     if not rows:
         return
-    insert = _insert(conn, report_days)
-    statement = insert.on_conflict_do_update(
-        index_elements=["source_id", "day", "first_hour"],
-        set_={name: insert.excluded[name] for name in COUNTED},
+    names = ("source_id", "day", "first_hour", *COUNTED)
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    statement = (
+        f"INSERT INTO report_days ({', '.join(names)}) VALUES ({', '.join(mark for _ in names)})"
+        " ON CONFLICT (source_id, day, first_hour) DO UPDATE SET "
+        + ", ".join(f"{name} = excluded.{name}" for name in COUNTED)
     )
-    for start in range(0, len(rows), _CHUNK):
-        conn.execute(statement, rows[start : start + _CHUNK])
+    conn.exec_driver_sql(statement, rows)
 
 
 # ---- whole histories: an import that rewrites one, and the backfill ---------------------
