@@ -330,26 +330,45 @@ def _next_hour(moment: datetime) -> datetime:
 def _count_days(
     conn: Connection, tally: _Tally, ids: Sequence[int], whole: datetime, last_day: int
 ) -> None:
-    """Per source and day up to `last_day`: the row summing first captures from `whole` on."""
-    kept = report_days.c
-    first = (
-        sa.select(kept.source_id, kept.day, sa.func.min(kept.first_hour).label("first_hour"))
+    """Per source and day up to `last_day`: the row summing first captures from `whole` on.
+
+    Each day's row is found by one index seek (the least first_hour from `whole` on), the
+    days walked by a recursive CTE over the days that hold rows: no scan of every row.
+    """
+    kept, other = report_days.c, report_days.alias("other").c
+    lowest = sa.select(sa.func.min(other.day)).where(other.source_id == sources.c.id)
+    highest = sa.select(sa.func.max(other.day)).where(other.source_id == sources.c.id)
+    low, high = conn.execute(
+        sa.select(
+            sa.func.min(lowest.scalar_subquery()), sa.func.max(highest.scalar_subquery())
+        ).where(sources.c.id.in_(ids))
+    ).one()
+    if low is None or high is None:
+        return
+    first_day, end_day = max(day_of(whole), int(low)), min(last_day, int(high))
+    if first_day > end_day:
+        return
+    days = sa.select(sa.literal(first_day, sa.Integer).label("day")).cte("days", recursive=True)
+    days = days.union_all(sa.select((days.c.day + 1).label("day")).where(days.c.day < end_day))
+    least = (
+        sa.select(sa.func.min(other.first_hour))
         .where(
-            kept.source_id.in_(ids),
-            kept.day >= day_of(whole),
-            kept.day <= last_day,
-            kept.first_hour >= hour_of(whole),
+            other.source_id == sources.c.id,
+            other.day == days.c.day,
+            other.first_hour >= hour_of(whole),
         )
-        .group_by(kept.source_id, kept.day)
-        .subquery()
+        .scalar_subquery()
     )
-    query = sa.select(kept.source_id, kept.day, *(kept[n] for n in COUNTED)).join(
-        first,
-        sa.and_(
-            kept.source_id == first.c.source_id,
-            kept.day == first.c.day,
-            kept.first_hour == first.c.first_hour,
-        ),
+    query = (
+        sa.select(kept.source_id, kept.day, *(kept[n] for n in COUNTED))
+        .select_from(days)
+        .join(sources, sources.c.id.in_(ids))
+        .join(
+            report_days,
+            sa.and_(
+                kept.source_id == sources.c.id, kept.day == days.c.day, kept.first_hour == least
+            ),
+        )
     )
     for source_id, day, *values in conn.execute(query):
         tally.add(int(source_id), int(day), values)
