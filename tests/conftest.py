@@ -102,12 +102,12 @@ def pg_schema(request: pytest.FixtureRequest, pg_url: str) -> Iterator[str]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Order and group the suite for pytest-xdist (README's command runs it on several workers).
+    """Order the suite for pytest-xdist (README's command runs it on several workers).
 
     The end-to-end runs marked `slow` go first, so the long ones start at once and the many short
-    tests fill the workers around them; browser tests next. Tests of a module that shares a
-    module-scoped fixture (a newsroom run, a demo database) form one xdist group, so that
-    fixture is built once, on one worker, not once per worker (`--dist loadgroup`).
+    tests fill the workers around them; browser tests next. The workers take whole modules
+    (`--dist loadscope`), so a module's shared fixture (a newsroom run, a demo database) is
+    built once, in order of each module's first test (`--no-loadscope-reorder`).
     """
 
     def rank(item: pytest.Item) -> int:
@@ -116,17 +116,3 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return 1 if item.get_closest_marker("browser") else 2
 
     items.sort(key=rank)  # stable: the order within each rank is the collection's
-    for item in items:
-        if _uses_a_module_fixture(item):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
-
-
-def _uses_a_module_fixture(item: pytest.Item) -> bool:
-    info = getattr(item, "_fixtureinfo", None)
-    if info is None:
-        return False
-    return any(
-        definition.scope == "module"
-        for definitions in info.name2fixturedefs.values()
-        for definition in definitions
-    )

@@ -23,7 +23,7 @@ from statistics import median
 
 import pytest
 
-from copydesk.clock import SystemClock
+from copydesk.clock import HeldClock, SystemClock
 from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer, score_capture
 from copydesk.newsroom.script import TruthVersion
 from copydesk.publish import create_app, insight, serve_in_thread
@@ -71,14 +71,15 @@ def run(tmp_path_factory) -> Run:
         edit_gap=4.0,
         live_after=1.0,
     )
-    newsroom = Newsroom(config, clock=SystemClock())
+    script = HeldClock()
+    newsroom = Newsroom(config, clock=script)
     started = SystemClock().now()
     with NewsroomServer(newsroom) as server, Store.open(url) as store:
         store.add_source(Source(name="newsroom"), now=started)
         store.add_source(Source(name="quiet"), now=started)  # an empty source in the comparison
         for endpoint, kind in ((server.rss_url, EndpointKind.FEED),):
             store.add_endpoint(Endpoint(url=endpoint, kind=kind, source="newsroom"), now=started)
-        asyncio.run(track(settings, store, newsroom.script_end + 3))
+        asyncio.run(track(settings, store, newsroom, script, server.base_url))
         truth = newsroom.ground_truth(base_url=server.base_url)
     return Run(
         db=db,

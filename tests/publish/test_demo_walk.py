@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from copydesk.clock import SystemClock
+from copydesk.clock import HeldClock, SystemClock
 from copydesk.newsroom import Newsroom, NewsroomConfig, NewsroomServer
 from copydesk.publish import create_app, serve_in_thread
 from copydesk.records import Endpoint, EndpointKind, Source
@@ -51,7 +51,8 @@ def demo(tmp_path_factory):
     db = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
     settings = quick_settings(db)
     config = NewsroomConfig(articles=4, publish_window=1.0, edit_gap=1.5, live_after=0.0)
-    newsroom = Newsroom(config, clock=SystemClock())
+    script = HeldClock()
+    newsroom = Newsroom(config, clock=script)
     with NewsroomServer(newsroom) as server, Store.open(db) as store:
         store.add_source(Source(name="newsroom"), now=SystemClock().now())
         for url, kind in (
@@ -61,7 +62,7 @@ def demo(tmp_path_factory):
             store.add_endpoint(
                 Endpoint(url=url, kind=kind, source="newsroom"), now=SystemClock().now()
             )
-        asyncio.run(track(settings, store, newsroom.script_end + 3))
+        asyncio.run(track(settings, store, newsroom, script, server.base_url))
         hostile = _add_hostile(store)
         url, stop = serve_in_thread(create_app(settings, store=store), "127.0.0.1", 0)
         try:

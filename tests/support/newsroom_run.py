@@ -1,17 +1,22 @@
 """In-process newsroom runs: the tracker and its workers over the simulated newsroom on loopback.
 
 The insight report test and the demo walk fill a database this way (runs of the real command
-line use benchmarks.harness.Project instead). Polls and re-checks are quick, so every scripted
-edit is seen while the newsroom plays its script on the real clock.
+line use benchmarks.harness.Project instead). Polls and re-checks are quick, and the newsroom's
+script waits for its audience (benchmarks.pacing), so every scripted edit is seen.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 
-from copydesk.clock import SystemClock
+from benchmarks.harness import feed_reads
+from benchmarks.pacing import AudiencePacer
+from copydesk.clock import HeldClock, SystemClock
 from copydesk.fetch import Fetcher
+from copydesk.newsroom import Newsroom
 from copydesk.pipeline import Tracker
 from copydesk.settings import Settings
 from copydesk.store import Store
@@ -36,12 +41,40 @@ def quick_settings(db: str) -> Settings:
     return replace(base, fetch=fetch, schedule=schedule)
 
 
-async def track(settings: Settings, store: Store, seconds: float) -> None:
-    """Run eight workers on the store's sources for `seconds`, then close the fetcher."""
+async def track(
+    settings: Settings,
+    store: Store,
+    newsroom: Newsroom,
+    script: HeldClock,
+    base_url: str,
+    *,
+    after: float = 3.0,
+) -> None:
+    """Run eight workers on the store's sources through the newsroom's whole script.
+
+    The script (on `script`, a held clock) starts once a worker has read a feed, an
+    AudiencePacer holds it whenever the workers fall behind (a loaded machine), and the
+    workers stop `after` script seconds past the last edit.
+    """
     clock = SystemClock()
     fetcher = Fetcher(settings.fetch, clock=clock)
     try:
         tracker = Tracker(store=store, fetcher=fetcher, settings=settings, clock=clock)
-        await Worker(tracker, clock=clock, concurrency=8).run(duration=seconds)
+        worker = Worker(tracker, clock=clock, concurrency=8)
+        running = asyncio.create_task(worker.run())
+        await _while_running(running, lambda: feed_reads(newsroom) >= 1)
+        script.start()
+        with AudiencePacer(newsroom, script, base_url, settings.db):
+            await _while_running(running, lambda: newsroom.elapsed() >= newsroom.script_end + after)
+        worker.stop()
+        await running
     finally:
         await fetcher.aclose()
+
+
+async def _while_running(running: asyncio.Task[object], done: Callable[[], bool]) -> None:
+    """Look at `done` (the newsroom's thread moves it) every 50 ms until it holds or work ends."""
+    while not running.done():
+        if done():
+            return
+        await asyncio.sleep(0.05)
