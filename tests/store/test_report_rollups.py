@@ -4,7 +4,8 @@ A random history with flip-flops, trivial versions and long-lived articles is wr
 the bulk loader, then record_check, then an archive import that renumbers one history. The
 rollup tables must then equal a rebuild from scratch, and every figure of the report, for
 periods cut at midnights, whole hours and odd minutes (so that the parts read from the versions
-are exercised too), must equal a plain-Python recount of the stored versions.
+are exercised too), must equal a plain-Python recount of the stored versions, whether the
+report reads its spreads by rank from the indexes or every delay of the period.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from copydesk.records import Article, Check, CheckOutcome, CheckResult, Reclassified, Source
-from copydesk.store import rollups
+from copydesk.store import reports, rollups
 from tests.e2e.test_insight import figures, recompute
 
 START = datetime(2026, 3, 2, 5, 17, 23, 123456, tzinfo=UTC)  # a Monday, at an odd moment
@@ -136,7 +137,7 @@ def _periods() -> list[tuple[datetime, datetime]]:
     ]
 
 
-def test_rollups_stay_in_step_and_give_the_report_exactly(store, raw):
+def test_rollups_stay_in_step_and_give_the_report_exactly(store, raw, monkeypatch):
     rng = random.Random(18)
     for name in ("daily", "weekly"):
         store.add_source(Source(name=name), now=START)
@@ -168,9 +169,13 @@ def test_rollups_stay_in_step_and_give_the_report_exactly(store, raw):
     # Periods that end a second after a change: the last partial hour is read from versions.
     ends = [datetime.fromisoformat(c) + timedelta(seconds=1) for c in changes[-12::3]]
     flipping = 0
-    for since, until in _periods() + [(midnight, end) for end in ends]:
-        for source in ("daily", None, "weekly"):
-            report = store.report(source=source, since=since, until=until)
-            assert figures(report) == recompute(rows, since, until, source), (source, since, until)
-            flipping += report.headline_flipflops
+    # Spreads read by rank from the indexes, then from every delay read and sorted.
+    for share in (0.0, float("inf")):
+        monkeypatch.setattr(reports, "LISTED_SHARE", share)
+        for since, until in _periods() + [(midnight, end) for end in ends]:
+            for source in ("daily", None, "weekly"):
+                report = store.report(source=source, since=since, until=until)
+                expected = recompute(rows, since, until, source)
+                assert figures(report) == expected, (share, source, since, until)
+                flipping += report.headline_flipflops
     assert flipping > 0  # the history really has flip-flops to count

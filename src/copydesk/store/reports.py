@@ -8,14 +8,17 @@ one index range per source), and the changes by hour, class, flag and flip-flop 
 given hour on), both kept by store/rollups.py. What those cannot split exactly is read from
 the versions: the articles first captured in the period's first partial hour and the changes
 of the last day from `until` on (taken away), a few rows; and, for a period that ends in the
-past, the articles with versions after `until` (per-article figures only). Exactly the same
-rules, applied to `copydesk export --format jsonl`, give the same figures
-(tests/e2e/test_insight.py recomputes them in plain Python).
+past, the articles with versions after `until` (per-article figures only). The medians and
+p90s are read by rank from report_articles' indexes in delay order, a short window each, so a
+report over the whole record reads no list of delays (a small cohort's are read and sorted,
+which is cheaper there). Exactly the same rules, applied to `copydesk export --format jsonl`,
+give the same figures (tests/e2e/test_insight.py recomputes them in plain Python).
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import math
 from collections import Counter, defaultdict
@@ -65,6 +68,9 @@ DELAY_BINS: tuple[tuple[str, float | None], ...] = (
     ("3–7 days", 7 * 86400),
     ("7 days or more", None),
 )
+# Edges (microseconds) of DELAY_BINS: the lowest possible, then each bin's upper bound.
+_LOWEST, _NEVER = -(2**63), 2**63 - 1
+_EDGES = (_LOWEST, *(int(upper * 1_000_000) for _, upper in DELAY_BINS if upper is not None))
 # Bins of visible versions per changed article: (label, lowest, highest or None).
 VERSION_BINS: tuple[tuple[str, int, int | None], ...] = (
     ("2", 2, 2),
@@ -85,28 +91,32 @@ _SUBSTANTIVE, _STEALTH, _FLIPFLOPS = (
 
 @dataclass
 class _Cohort:
-    """The period's articles per source: how many, and what the changed ones are.
+    """The period's articles per source: how many, and how many changed.
 
-    A changed article has a change before `until`; of each, its visible versions and delays to
-    the first and last change (microseconds), kept as plain integer lists per source: an
-    object per article costs too much at 100k.
+    A changed article has a change before `until`. The settled ones (no version from `until`
+    on) are summed in the database, per source: (changed articles, their versions); their
+    bins, medians and p90s are read by _Spreads (or _Listed for a small cohort). The reopened
+    ones are counted from their versions (_open_rows).
     """
 
     articles: dict[int, int] = field(default_factory=dict)
     flipping: int = 0  # articles with a headline flip-flop before `until`
-    versions: dict[int, list[int]] = field(default_factory=dict)
-    first: dict[int, list[int]] = field(default_factory=dict)
-    last: dict[int, list[int]] = field(default_factory=dict)
+    settled: dict[int, tuple[int, int]] = field(default_factory=dict)
     reopened: list[tuple[int, int, int, int, int]] = field(default_factory=list)  # _open_rows
 
-    def add(self, source_id: int, versions: list[int], first: list[int], last: list[int]) -> None:
-        self.versions.setdefault(source_id, []).extend(versions)
-        self.first.setdefault(source_id, []).extend(first)
-        self.last.setdefault(source_id, []).extend(last)
+    def opened(self, source_id: int | None) -> list[tuple[int, int, int, int, int]]:
+        return [r for r in self.reopened if source_id is None or r[0] == source_id]
 
-    @staticmethod
-    def every(column: dict[int, list[int]]) -> list[int]:
-        return [value for values in column.values() for value in values]
+    def settled_of(self, source_id: int | None) -> tuple[int, int]:
+        rows = [v for s, v in self.settled.items() if source_id is None or s == source_id]
+        return sum(r[0] for r in rows), sum(r[1] for r in rows)
+
+    def changed(self, source_id: int | None) -> int:
+        return self.settled_of(source_id)[0] + len(self.opened(source_id))
+
+    def changes(self, source_id: int | None) -> int:
+        changed, count = self.settled_of(source_id)
+        return count - changed + sum(r[2] - 1 for r in self.opened(source_id))
 
 
 @dataclass
@@ -134,8 +144,11 @@ def report(conn: Connection, source: str | None, *, since: datetime, until: date
     """The report of `source` (None: every source) for [since, until)."""
     names = _source_ids(conn, source)
     ids = list(names)
-    cohort = _cohort_figures(conn, ids, since, until)
-    counts = cohort.every(cohort.versions)
+    scope = _Scope(
+        conn, since, until, None if source is None else next(iter(ids), 0), _ended(conn, ids, until)
+    )
+    cohort = _cohort_figures(conn, ids, scope)
+    spreads = _spreads(conn, ids, scope, cohort)
     tally = _tally(conn, ids, since, until)
     hours, weekly = _times(tally, since, until)
     return Report(
@@ -143,11 +156,11 @@ def report(conn: Connection, source: str | None, *, since: datetime, until: date
         since=since,
         until=until,
         articles=sum(cohort.articles.values()),
-        changed=len(counts),
-        changes=sum(counts) - len(counts),
-        versions_per_changed=_version_bins(counts),
-        first_change=spread(cohort.every(cohort.first)),
-        last_change=spread(cohort.every(cohort.last)),
+        changed=cohort.changed(None),
+        changes=cohort.changes(None),
+        versions_per_changed=spreads.versions_bins(),
+        first_change=spreads.spread(report_articles.c.first_delay),
+        last_change=spreads.spread(report_articles.c.last_delay),
         kinds=tuple(Count(name=k, count=tally.column(COUNTED.index(k))) for k in KINDS),
         flags=tuple(
             Count(name=f, count=tally.column(COUNTED.index(f.replace("-", "_")))) for f in FLAGS
@@ -157,8 +170,8 @@ def report(conn: Connection, source: str | None, *, since: datetime, until: date
         events=_events(conn, ids, since, until),
         hours=hours,
         weekly=weekly,
-        most_edited=_most_edited(conn, ids, since, until, cohort, names),
-        sources=() if source is not None else _source_lines(names, cohort, tally),
+        most_edited=_most_edited(scope, cohort, names),
+        sources=() if source is not None else _source_lines(names, spreads, tally),
     )
 
 
@@ -175,46 +188,282 @@ def _cohort(ids: Sequence[int], since: datetime, until: datetime) -> sa.ColumnEl
     return sa.and_(kept.source_id.in_(ids), kept.first_at >= since, kept.first_at < until)
 
 
-def _cohort_figures(
-    conn: Connection, ids: Sequence[int], since: datetime, until: datetime
-) -> _Cohort:
-    """One index range per source over report_articles: counts and changed articles.
+@dataclass(frozen=True)
+class _Scope:
+    """The report's settled changed articles, as filters of a scan of any report_articles index.
 
-    Each changed article's versions and delays come as one comma-joined text per source,
-    parsed here: a row per article through the driver costs more than the whole scan. An
-    article with versions from `until` on ("open") is counted from its versions instead.
+    `ended`: `until` is after every version of the sources, so every article's last capture
+    is before it and only `since` filters (the usual report, up to now).
+    """
+
+    conn: Connection
+    since: datetime
+    until: datetime
+    source_id: int | None  # None: every source
+    ended: bool
+
+    def settled(self, source_id: int | None = None) -> list[sa.ColumnElement[bool]]:
+        kept = report_articles.c
+        found = [kept.versions > 1, self._plain(kept.first_at) >= self.since]
+        if not self.ended:
+            found.append(self._plain(kept.first_at) < self.until)
+            found.append(self._plain(kept.last_at) < self.until)
+        source_id = self.source_id if source_id is None else source_id
+        if source_id is not None:
+            found.append(kept.source_id == source_id)
+        return found
+
+    def _plain(self, column: sa.Column[datetime]) -> sa.ColumnElement[datetime]:
+        """The column without SQLite's numeric affinity (`+column`), as a scan's filter.
+
+        Its text then compares with the bound text as it is, about twice as fast.
+        """
+        if self.conn.dialect.name != "sqlite":
+            return column
+        return sa.literal_column(f"+{column.table.name}.{column.name}", column.type)
+
+    def counts(self, column: sa.Column[int], edges: Sequence[int]) -> list[int]:
+        """Settled articles with `column` in [edges[i], edges[i + 1]), one index range each."""
+        queries = [
+            sa.select(sa.func.count())
+            .where(column >= low, column < high, *self.settled())
+            .scalar_subquery()
+            for low, high in itertools.pairwise(edges)
+        ]
+        return [int(n) for n in self.conn.execute(sa.select(*queries)).one()]
+
+    def nth(
+        self,
+        column: sa.Column[int],
+        ranks: list[int],
+        extra: list[int],
+        below: Sequence[tuple[int, int]] = (),
+        source_id: int | None = None,
+    ) -> list[int]:
+        """The values at these ranks (from 0) of the settled articles and `extra` together.
+
+        The k-th smallest of both is among the settled ones' ranks [k - len(extra), k]: one
+        window of the index is read, from the start of the bin that holds its first rank
+        (`below`: (lowest value, settled articles below it), ascending).
+        """
+        start = max(0, min(ranks) - len(extra))
+        low, skipped = max(((v, n) for v, n in below if n <= start), default=(None, 0))
+        query = (
+            sa.select(column)
+            .where(*self.settled(source_id))
+            .order_by(column)
+            .limit(max(ranks) - start + 1)
+            .offset(start - skipped)
+        )
+        if low is not None:
+            query = query.where(column >= low)
+        window = sorted([int(v) for (v,) in self.conn.execute(query)] + extra)
+        return [window[k - start] for k in ranks]
+
+
+def _ended(conn: Connection, ids: Sequence[int], until: datetime) -> bool:
+    """Whether `until` is after every version of these sources (one index seek per source)."""
+    latest = (
+        sa.select(sa.func.max(versions.c.captured_at))
+        .where(versions.c.source_id == sources.c.id)
+        .scalar_subquery()
+    )
+    last = conn.execute(
+        sa.select(sa.func.max(latest, type_=versions.c.captured_at.type)).where(
+            sources.c.id.in_(ids)
+        )
+    ).scalar()
+    return last is None or last < until
+
+
+def _cohort_figures(conn: Connection, ids: Sequence[int], scope: _Scope) -> _Cohort:
+    """One index range per source over report_articles: counts of articles and changes.
+
+    An article with versions from `until` on ("open") is counted from its versions instead.
     """
     kept = report_articles.c
-    changed = kept.versions > 1
-    settled = sa.and_(changed, kept.last_at < until)
-    reopen = sa.and_(changed, kept.last_at >= until)
+    until = scope.until
+    if scope.ended:
+        settled = kept.versions > 1
+        flipped: sa.ColumnElement[bool] = kept.flipflop_at.is_not(None)
+    else:
+        settled = sa.and_(kept.versions > 1, kept.last_at < until)
+        flipped = kept.flipflop_at < until
+    reopen = sa.and_(kept.versions > 1, kept.last_at >= until)
     query = (
         sa.select(
             kept.source_id,
             sa.func.count(),
-            sa.func.sum(sa.case((kept.flipflop_at < until, 1), else_=0)),
-            *(
-                _joined(conn, sa.case((settled, column)))
-                for column in (kept.versions, kept.first_delay, kept.last_delay)
-            ),
-            _joined(conn, sa.case((reopen, kept.article_id))),
+            sa.func.sum(sa.case((flipped, 1), else_=0)),
+            sa.func.sum(sa.case((settled, 1), else_=0)),
+            sa.func.sum(sa.case((settled, kept.versions), else_=0)),
+            sa.null() if scope.ended else _joined(conn, sa.case((reopen, kept.article_id))),
         )
-        .where(_cohort(ids, since, until))
+        .where(_cohort(ids, scope.since, until))
         .group_by(kept.source_id)
     )
     found, still_open = _Cohort(), {}
-    for source_id, count, flipping, numbers, first, last, opened in conn.execute(query):
+    for source_id, count, flipping, changed, counted, opened in conn.execute(query):
         found.articles[int(source_id)] = int(count)
         found.flipping += int(flipping or 0)
-        found.add(int(source_id), _ints(numbers), _ints(first), _ints(last))
+        found.settled[int(source_id)] = (int(changed or 0), int(counted or 0))
         still_open.update(dict.fromkeys(_ints(opened), int(source_id)))
     found.reopened = _open_rows(conn, still_open, until)
-    for source_id, _, count, first, last in found.reopened:
-        found.add(source_id, [count], [first], [last])
-    for column in (found.first, found.last):  # sorted runs: every() then sorts in one merge
-        for delays in column.values():
-            delays.sort()
     return found
+
+
+@dataclass(frozen=True)
+class _Spreads:
+    """The report's spreads of delays and versions, each read from an index (_Scope)."""
+
+    scope: _Scope
+    cohort: _Cohort
+
+    def spread(self, column: sa.Column[int]) -> Spread:
+        """The median, p90 (nearest rank) and bins of all the delays, as spread gives them."""
+        extra = self._extra(column, self.scope.source_id)
+        changed = self.cohort.settled_of(self.scope.source_id)[0]
+        total = changed + len(extra)
+        if not total:
+            return spread([])
+        settled = self.scope.counts(column, _EDGES)
+        settled.append(changed - sum(settled))
+        counts = [
+            n + bisect.bisect_left(extra, high) - bisect.bisect_left(extra, low)
+            for n, (low, high) in zip(settled, itertools.pairwise((*_EDGES, _NEVER)), strict=True)
+        ]
+        below = list(zip(_EDGES, itertools.accumulate(settled, initial=0), strict=False))
+        p90 = self.scope.nth(column, [math.ceil(0.9 * total) - 1], extra, below)[0]
+        return Spread(
+            count=total,
+            median=self._median(column, total, extra, below, None),
+            p90=float(p90 / 1_000_000),
+            bins=tuple(
+                Count(name=label, count=n) for (label, _), n in zip(DELAY_BINS, counts, strict=True)
+            ),
+        )
+
+    def median(self, column: sa.Column[int], source_id: int) -> float | None:
+        """One source's median delay (seconds), None if it has no changed article."""
+        extra = self._extra(column, source_id)
+        total = self.cohort.settled_of(source_id)[0] + len(extra)
+        return self._median(column, total, extra, (), source_id) if total else None
+
+    def _median(
+        self,
+        column: sa.Column[int],
+        total: int,
+        extra: list[int],
+        below: Sequence[tuple[int, int]],
+        source_id: int | None,
+    ) -> float:
+        """As statistics.median of the seconds (an even count: the mean of the middle two)."""
+        half = total // 2
+        if total % 2:
+            return self.scope.nth(column, [half], extra, below, source_id)[0] / 1_000_000
+        low, high = self.scope.nth(column, [half - 1, half], extra, below, source_id)
+        return float((low / 1_000_000 + high / 1_000_000) / 2)
+
+    def _extra(self, column: sa.Column[int], source_id: int | None) -> list[int]:
+        """The reopened articles' delays (to the first change, or the last), sorted."""
+        at = 3 if column is report_articles.c.first_delay else 4
+        return sorted(row[at] for row in self.cohort.opened(source_id))
+
+    def versions_bins(self) -> tuple[Count, ...]:
+        """Changed articles by VERSION_BINS."""
+        edges = [low for _, low, _ in VERSION_BINS]
+        settled = self.scope.counts(report_articles.c.versions, edges)
+        settled.append(self.cohort.settled_of(self.scope.source_id)[0] - sum(settled))
+        extra = Counter(r[2] for r in self.cohort.opened(self.scope.source_id))
+        return tuple(
+            Count(
+                name=label,
+                count=n
+                + sum(c for v, c in extra.items() if v >= low and (high is None or v <= high)),
+            )
+            for (label, low, high), n in zip(VERSION_BINS, settled, strict=True)
+        )
+
+
+# A cohort with fewer settled changed articles than this share of its sources' articles has
+# its delays read and sorted (_Listed): cheaper than scanning the indexes of every article.
+LISTED_SHARE = 0.3
+
+
+def _spreads(
+    conn: Connection, ids: Sequence[int], scope: _Scope, cohort: _Cohort
+) -> _Spreads | _Listed:
+    """Whichever reads the cohort's spreads faster, both exact (figures equal)."""
+    settled = cohort.settled_of(scope.source_id)[0]
+    if scope.source_id is None:  # ids are dense: the highest is about the number of articles
+        every = conn.execute(sa.select(sa.func.max(report_articles.c.article_id))).scalar()
+    else:
+        every = conn.execute(
+            sa.select(sa.func.count()).where(report_articles.c.source_id == scope.source_id)
+        ).scalar()
+    if settled >= LISTED_SHARE * int(every or 0):
+        return _Spreads(scope, cohort)
+    return _Listed.read(conn, ids, scope, cohort)
+
+
+@dataclass
+class _Listed:
+    """The cohort's settled changed articles read one by one (their versions and delays).
+
+    One comma-joined text per source and column, parsed here: a row per article through the
+    driver costs more than the whole scan. The reopened articles are added.
+    """
+
+    cohort: _Cohort
+    versions: list[int] = field(default_factory=list)
+    first: dict[int, list[int]] = field(default_factory=dict)
+    last: dict[int, list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, conn: Connection, ids: Sequence[int], scope: _Scope, cohort: _Cohort) -> _Listed:
+        kept = report_articles.c
+        query = (
+            sa.select(
+                kept.source_id,
+                *(_joined(conn, c) for c in (kept.versions, kept.first_delay, kept.last_delay)),
+            )
+            .where(
+                _cohort(ids, scope.since, scope.until),
+                kept.versions > 1,
+                kept.last_at < scope.until,
+            )
+            .group_by(kept.source_id)
+        )
+        found = cls(cohort)
+        for source_id, numbers, first, last in conn.execute(query):
+            found.versions.extend(_ints(numbers))
+            found.first.setdefault(int(source_id), []).extend(_ints(first))
+            found.last.setdefault(int(source_id), []).extend(_ints(last))
+        for source_id, _, count, first, last in cohort.reopened:
+            found.versions.append(count)
+            found.first.setdefault(source_id, []).append(first)
+            found.last.setdefault(source_id, []).append(last)
+        return found
+
+    def spread(self, column: sa.Column[int]) -> Spread:
+        lists = self.first if column is report_articles.c.first_delay else self.last
+        return spread([value for values in lists.values() for value in values])
+
+    def median(self, column: sa.Column[int], source_id: int) -> float | None:
+        lists = self.first if column is report_articles.c.first_delay else self.last
+        return spread(lists.get(source_id, [])).median
+
+    def versions_bins(self) -> tuple[Count, ...]:
+        per_count = Counter(self.versions)
+        return tuple(
+            Count(
+                name=label,
+                count=sum(
+                    n for v, n in per_count.items() if v >= low and (high is None or v <= high)
+                ),
+            )
+            for label, low, high in VERSION_BINS
+        )
 
 
 def _joined(conn: Connection, value: Any) -> sa.ColumnElement[str]:
@@ -482,19 +731,15 @@ def _events(
     return tuple(Count(name=kind, count=int(found.get(kind, 0))) for kind in EVENTS)
 
 
-def _most_edited(
-    conn: Connection,
-    ids: Sequence[int],
-    since: datetime,
-    until: datetime,
-    cohort: _Cohort,
-    names: dict[int, str],
-) -> tuple[Edited, ...]:
-    """The MOST_EDITED articles with the most versions (lowest id first among equals)."""
-    kept = report_articles.c
+def _most_edited(scope: _Scope, cohort: _Cohort, names: dict[int, str]) -> tuple[Edited, ...]:
+    """The MOST_EDITED articles with the most versions (lowest id first among equals).
+
+    The settled ones are read from the index in versions order, from the most.
+    """
+    conn, kept = scope.conn, report_articles.c
     query = (
         sa.select(kept.versions, kept.article_id, kept.source_id)
-        .where(_cohort(ids, since, until), kept.versions > 1, kept.last_at < until)
+        .where(*scope.settled())
         .order_by(kept.versions.desc(), kept.article_id)
         .limit(MOST_EDITED)
     )
@@ -520,23 +765,23 @@ def _most_edited(
     )
 
 
-def _source_lines(names: dict[int, str], cohort: _Cohort, tally: _Tally) -> tuple[SourceLine, ...]:
+def _source_lines(
+    names: dict[int, str], spreads: _Spreads | _Listed, tally: _Tally
+) -> tuple[SourceLine, ...]:
     substantive, stealth = tally.per_source(_SUBSTANTIVE), tally.per_source(_STEALTH)
-    lines = []
-    for source_id, name in names.items():
-        versions = cohort.versions.get(source_id, [])
-        lines.append(
-            SourceLine(
-                name=name,
-                articles=cohort.articles.get(source_id, 0),
-                changed=len(versions),
-                changes=sum(versions) - len(versions),
-                substantive=substantive.get(source_id, 0),
-                stealth=stealth.get(source_id, 0),
-                median_first_change=spread(cohort.first.get(source_id, [])).median,
-            )
+    cohort = spreads.cohort
+    return tuple(
+        SourceLine(
+            name=name,
+            articles=cohort.articles.get(source_id, 0),
+            changed=cohort.changed(source_id),
+            changes=cohort.changes(source_id),
+            substantive=substantive.get(source_id, 0),
+            stealth=stealth.get(source_id, 0),
+            median_first_change=spreads.median(report_articles.c.first_delay, source_id),
         )
-    return tuple(lines)
+        for source_id, name in names.items()
+    )
 
 
 def text_sizes(conn: Connection, article_id: int) -> list[TextSize]:
@@ -576,15 +821,4 @@ def spread(delays: Sequence[int]) -> Spread:
         bins=tuple(
             Count(name=label, count=n) for (label, _), n in zip(DELAY_BINS, counts, strict=True)
         ),
-    )
-
-
-def _version_bins(counts: Sequence[int]) -> tuple[Count, ...]:
-    per_count = Counter(counts)
-    return tuple(
-        Count(
-            name=label,
-            count=sum(n for v, n in per_count.items() if v >= low and (high is None or v <= high)),
-        )
-        for label, low, high in VERSION_BINS
     )

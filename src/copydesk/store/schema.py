@@ -210,6 +210,14 @@ versions = sa.Table(
 # The insight report's rollups (store/rollups.py, migration 0014), written with each version.
 # Per article: first, second and last visible capture, visible versions, delays in whole
 # microseconds, the first headline flip-flop's capture.
+# The columns of report_articles' indexes read in value order (reports._Scope).
+REPORT_ORDERS = {
+    "first_delay": ("first_delay", "first_at", "last_at", "versions"),
+    "last_delay": ("last_delay", "first_at", "last_at", "versions"),
+    "source_first_delay": ("source_id", "first_delay", "first_at", "last_at", "versions"),
+    "source_last_delay": ("source_id", "last_delay", "first_at", "last_at", "versions"),
+    "versions": ("versions", "article_id", "source_id", "first_at", "last_at"),
+}
 report_articles = sa.Table(
     "report_articles",
     metadata,
@@ -234,6 +242,9 @@ report_articles = sa.Table(
         "flipflop_at",
         "article_id",
     ),
+    # A report's median and p90 are read by rank, in delay order (reports._Scope): over all
+    # sources, and per source; its bins of versions and most edited articles in versions order.
+    *(sa.Index(f"ix_report_articles_{name}", *columns) for name, columns in REPORT_ORDERS.items()),
 )
 
 # Changes per source x UTC day of the change x hour of the article's first capture (both
